@@ -1,0 +1,184 @@
+#!/usr/bin/env python3
+"""Set up and run the GAN course. Needs only Python 3.10 or newer.
+
+    python3 course.py lab     set up, then open the course in JupyterLab
+    python3 course.py test    set up, then run the whole test suite (package tests + notebooks)
+    python3 course.py setup   set up only
+
+Set-up is idempotent and quick when nothing changed: it creates the virtual environment
+``.venv`` (once), installs the pinned ``requirements.txt`` and the ``gancourse`` package (again
+only when one of those files changed), and writes the ``.ipynb`` notebook of each ``.py``
+source in lectures/, exercises/ and solutions/ that does not have one yet. It never overwrites
+an existing notebook: once written, the notebook is yours.
+
+Extra arguments go to the underlying tool: ``python3 course.py test -k divergences`` or
+``python3 course.py lab --no-browser``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+STAMP = VENV / ".course-installed"
+NOTEBOOK_DIRS = ("lectures", "exercises", "solutions")
+# Notebooks that the test suite executes (exercises are graded, not executed: their stubs raise).
+EXECUTED_DIRS = ("lectures", "solutions")
+TEST_BUILD = ROOT / "build" / "test-notebooks"
+CELL_TIMEOUT_S = 120
+MIN_PYTHON = (3, 10)
+
+
+def venv_python() -> Path:
+    return VENV / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+
+
+def inside_venv() -> bool:
+    return Path(sys.prefix).resolve() == VENV.resolve()
+
+
+def run(cmd: list[str | Path], **kwargs) -> int:
+    print("+", " ".join(str(c) for c in cmd), flush=True)
+    return subprocess.call([str(c) for c in cmd], **kwargs)
+
+
+def fail(message: str) -> None:
+    print(f"course.py: {message}", file=sys.stderr)
+    sys.exit(2)
+
+
+# --------------------------------------------------------------------------- environment
+
+
+def install_digest() -> str:
+    h = hashlib.sha256()
+    for name in ("requirements.txt", "pyproject.toml"):
+        h.update((ROOT / name).read_bytes())
+    return h.hexdigest()
+
+
+def ensure_environment() -> None:
+    """Create .venv and install the pinned requirements and gancourse, when needed."""
+    if sys.version_info < MIN_PYTHON:
+        fail(f"Python {'.'.join(map(str, MIN_PYTHON))} or newer is needed, this is "
+             f"{sys.version.split()[0]}; run the command with a newer python3")
+    if not venv_python().exists():
+        print(f"Creating the virtual environment {VENV} ...", flush=True)
+        if run([sys.executable, "-m", "venv", VENV]) != 0:
+            fail("could not create the virtual environment (on Debian/Ubuntu: "
+                 "apt install python3-venv)")
+    digest = install_digest()
+    if STAMP.exists() and STAMP.read_text().strip() == digest:
+        return
+    py = venv_python()
+    steps = [
+        [py, "-m", "pip", "install", "--disable-pip-version-check", "-q", "-r",
+         ROOT / "requirements.txt"],
+        [py, "-m", "pip", "install", "--disable-pip-version-check", "-q", "--no-deps", "-e",
+         ROOT],
+    ]
+    for cmd in steps:
+        if run(cmd) != 0:
+            fail("installing the requirements failed (see pip's message above)")
+    STAMP.write_text(digest + "\n")
+
+
+# --------------------------------------------------------------------------- notebooks
+
+
+def notebook_sources(dirs: tuple[str, ...]) -> list[Path]:
+    return sorted(p for d in dirs for p in (ROOT / d).glob("[0-9]*.py"))
+
+
+def write_notebook(source: Path, target: Path, *, paired: bool) -> None:
+    """Convert a jupytext percent source into an .ipynb notebook (inputs only)."""
+    import jupytext  # only available inside .venv
+
+    nb = jupytext.read(source)
+    nb.metadata.setdefault("kernelspec", {"name": "python3", "display_name": "Python 3",
+                                          "language": "python"})
+    if paired:  # editing the notebook in JupyterLab then also updates the .py source
+        nb.metadata.setdefault("jupytext", {})["formats"] = "ipynb,py:percent"
+    else:
+        nb.metadata.pop("jupytext", None)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    jupytext.write(nb, target, fmt="ipynb")
+
+
+def make_missing_notebooks() -> None:
+    """Write the .ipynb of every source that has none; never touch an existing notebook."""
+    created, kept = [], []
+    for source in notebook_sources(NOTEBOOK_DIRS):
+        target = source.with_suffix(".ipynb")
+        if target.exists():
+            kept.append(target)
+            continue
+        write_notebook(source, target, paired=True)
+        # Same time stamp as the source: jupytext then treats the pair as in sync.
+        stat = source.stat()
+        os.utime(target, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+        created.append(target)
+    for path in created:
+        print(f"  wrote {path.relative_to(ROOT)}")
+    if kept:
+        print(f"  kept {len(kept)} existing notebook(s) unchanged")
+
+
+# --------------------------------------------------------------------------- commands
+
+
+def cmd_setup(_args: list[str]) -> int:
+    make_missing_notebooks()
+    print("Set-up complete.")
+    return 0
+
+
+def cmd_lab(args: list[str]) -> int:
+    make_missing_notebooks()
+    first = notebook_sources(("lectures",))
+    start = [f"--LabApp.default_url=/lab/tree/lectures/{first[0].stem}.ipynb"] if first else []
+    return run([sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={ROOT}", *start,
+                *args], cwd=ROOT)
+
+
+def cmd_test(args: list[str]) -> int:
+    make_missing_notebooks()
+    # Execute fresh notebooks built from the sources, not the user's possibly edited copies.
+    shutil.rmtree(TEST_BUILD, ignore_errors=True)
+    for source in notebook_sources(EXECUTED_DIRS):
+        write_notebook(source, TEST_BUILD / source.parent.name / f"{source.stem}.ipynb",
+                       paired=False)
+    env = dict(os.environ, PYTHONHASHSEED="0")
+    code = run([sys.executable, "-m", "pytest", "tests", TEST_BUILD, "--nbval-lax",
+                f"--nbval-cell-timeout={CELL_TIMEOUT_S}", "-p", "no:cacheprovider", *args],
+               cwd=ROOT, env=env)
+    if code == 5:  # pytest: no tests were collected
+        print("course.py: pytest collected no tests (nothing to run).")
+        return 0
+    return code
+
+
+COMMANDS = {"setup": cmd_setup, "lab": cmd_lab, "test": cmd_test}
+
+
+def main(argv: list[str]) -> int:
+    if not argv or argv[0] in ("-h", "--help", "help"):
+        print(__doc__)
+        return 0 if argv else 2
+    name, rest = argv[0], argv[1:]
+    if name not in COMMANDS:
+        fail(f"unknown command {name!r}; expected one of: {', '.join(COMMANDS)}")
+    if not inside_venv():
+        ensure_environment()
+        return run([venv_python(), Path(__file__).resolve(), name, *rest], cwd=ROOT)
+    return COMMANDS[name](rest)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

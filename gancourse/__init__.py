@@ -1,0 +1,36 @@
+"""gancourse: the reusable code of the GAN course.
+
+One module per concept; notebooks, exercises and tests import from here.
+
+* :mod:`gancourse.device` -- :func:`get_device` (CUDA, then Apple MPS, then CPU)
+* :mod:`gancourse.seeding` -- :func:`seed_everything` and per-call generators
+* :mod:`gancourse.distributions` -- toy data: Gaussians, mixtures, ring, grid, parallel lines
+* :mod:`gancourse.divergences` -- KL, reverse KL, Jensen-Shannon; Gaussian closed forms
+* :mod:`gancourse.wasserstein` -- earth mover's distance: LP with plan, 1-D CDF form, point clouds
+* :mod:`gancourse.theory` -- the optimal discriminator D*, V(G, D) and C(G)
+
+Names and symbols used across the course are listed in :mod:`gancourse.vocabulary`.
+"""
+
+from .device import get_device
+from .distributions import (Distribution, Gaussian1D, GaussianMixture, Grid, ParallelLine, Ring,
+                            SwissRoll, Uniform1D)
+from .divergences import (js, js_on_grid, kl, kl_gaussian, kl_mvn, kl_on_grid, reverse_kl,
+                          reverse_kl_on_grid)
+from .seeding import numpy_generator, seed_everything, torch_generator
+from .theory import (generator_criterion, optimal_discriminator, value_function,
+                     value_function_from_logits, value_on_grid)
+from .wasserstein import emd, emd_1d, w1_1d, w1_point_clouds
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "get_device", "seed_everything", "torch_generator", "numpy_generator",
+    "Distribution", "GaussianMixture", "Gaussian1D", "Uniform1D", "Ring", "Grid", "ParallelLine",
+    "SwissRoll",
+    "kl", "reverse_kl", "js", "kl_on_grid", "reverse_kl_on_grid", "js_on_grid", "kl_gaussian",
+    "kl_mvn",
+    "emd", "emd_1d", "w1_1d", "w1_point_clouds",
+    "optimal_discriminator", "value_function", "value_function_from_logits", "value_on_grid",
+    "generator_criterion",
+]

@@ -1,0 +1,51 @@
+"""Seeding: one call makes a notebook give the same numbers every time it runs.
+
+``seed_everything`` seeds Python's ``random``, NumPy's global generator and torch (CPU and all
+GPUs). Functions that draw random numbers also accept a ``seed`` argument, turned into a private
+generator by :func:`torch_generator` or :func:`numpy_generator`, so that one cell's draws do not
+depend on how often an earlier cell ran.
+"""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import torch
+
+from ._checks import check_count
+
+__all__ = ["seed_everything", "torch_generator", "numpy_generator", "Seed"]
+
+Seed = int | torch.Generator | None
+
+
+def seed_everything(seed: int) -> int:
+    """Seed ``random``, NumPy's global generator and torch on every device; return ``seed``."""
+    seed = check_count(seed, "seed", minimum=0)
+    random.seed(seed)
+    np.random.seed(seed % 2**32)
+    torch.manual_seed(seed)  # also seeds every CUDA device
+    return seed
+
+
+def torch_generator(seed: Seed) -> torch.Generator | None:
+    """A CPU ``torch.Generator`` for ``seed``.
+
+    An ``int`` gives a fresh generator seeded with it; a generator passes through unchanged
+    (so successive calls continue its stream); ``None`` returns ``None``, meaning torch's
+    global generator (seeded by :func:`seed_everything`).
+    """
+    if seed is None or isinstance(seed, torch.Generator):
+        return seed
+    seed = check_count(seed, "seed", minimum=0)
+    return torch.Generator().manual_seed(seed)
+
+
+def numpy_generator(seed: int | np.random.Generator | None) -> np.random.Generator:
+    """A ``numpy.random.Generator``: fresh from an ``int`` or ``None``, unchanged if given one."""
+    if isinstance(seed, np.random.Generator):
+        return seed
+    if seed is not None:
+        seed = check_count(seed, "seed", minimum=0)
+    return np.random.default_rng(seed)

@@ -1,0 +1,65 @@
+"""The one device function and the one seeding function."""
+
+import random
+
+import numpy as np
+import pytest
+import torch
+
+import gancourse as gc
+
+
+def test_default_device_follows_the_preference_order(monkeypatch):
+    monkeypatch.delenv("GANCOURSE_DEVICE", raising=False)
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    monkeypatch.setattr(torch.backends.mps, "is_available", lambda: False)
+    assert gc.get_device() == torch.device("cpu")
+    monkeypatch.setattr(torch.backends.mps, "is_available", lambda: True)
+    assert gc.get_device() == torch.device("mps")
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    assert gc.get_device() == torch.device("cuda")
+
+
+def test_forcing_a_device(monkeypatch):
+    assert gc.get_device("cpu") == torch.device("cpu")
+    monkeypatch.setenv("GANCOURSE_DEVICE", "cpu")
+    assert gc.get_device() == torch.device("cpu")
+    monkeypatch.setenv("GANCOURSE_DEVICE", "tpu")
+    with pytest.raises(ValueError, match="GANCOURSE_DEVICE must be one of cuda, mps, cpu"):
+        gc.get_device()
+
+
+def test_asking_for_a_missing_device_is_a_clear_error(monkeypatch):
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    with pytest.raises(ValueError, match="no CUDA device"):
+        gc.get_device("cuda")
+
+
+@pytest.mark.gpu
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA device")
+def test_samples_on_cuda_equal_cpu_samples():
+    dev = gc.get_device("cuda")
+    x = gc.Ring().sample(100, seed=5, device=dev)
+    assert x.device.type == "cuda"
+    assert torch.equal(x.cpu(), gc.Ring().sample(100, seed=5))
+
+
+def test_seed_everything_repeats_all_generators():
+    def draw():
+        return random.random(), np.random.rand(), torch.rand(1).item(), gc.Ring().sample(3)
+
+    gc.seed_everything(7)
+    first = draw()
+    gc.seed_everything(7)
+    second = draw()
+    assert first[:3] == second[:3]
+    assert torch.equal(first[3], second[3])
+    with pytest.raises(ValueError, match="seed must be an integer"):
+        gc.seed_everything("7")
+
+
+def test_per_call_generators():
+    assert gc.torch_generator(None) is None
+    g = torch.Generator()
+    assert gc.torch_generator(g) is g
+    assert gc.numpy_generator(3).random() == np.random.default_rng(3).random()
