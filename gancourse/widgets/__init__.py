@@ -1,0 +1,10 @@
+"""Interactive explorers used in the lectures (ipywidgets + matplotlib).
+
+Each explorer keeps its logic testable: set ``explorer.controls[name].value`` and read
+``explorer.result``. See :mod:`gancourse.widgets.base` for the pattern.
+"""
+
+from .base import Explorer
+from .gaussian_fit import GaussianFitExplorer
+
+__all__ = ["Explorer", "GaussianFitExplorer"]

@@ -1,0 +1,91 @@
+"""The pattern every course widget follows: controls -> numbers -> readout and figure.
+
+A subclass declares its controls (ipywidgets sliders, dropdowns, ...), a pure ``compute`` that
+turns control values into a dict of numbers and arrays, and a ``draw`` that puts that dict on a
+matplotlib figure. The base class wires them together: any control change recomputes, refreshes
+the readout and re-renders the figure into an ``Image`` widget.
+
+Because ``compute`` is pure and the latest result is kept in ``.result``, tests drive a widget
+by setting ``explorer.controls[name].value`` and asserting on ``.result`` and on the figure's
+artists -- no browser, no running kernel. Rendering into an ``Image`` (PNG bytes) rather than
+relying on a matplotlib backend keeps the widget identical in JupyterLab, in a test and in a
+static export.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import ipywidgets as widgets
+from matplotlib.figure import Figure
+
+__all__ = ["Explorer"]
+
+
+class Explorer:
+    """Base class for the course's interactive explorers.
+
+    Subclasses set ``self.controls`` (an ordered dict of name -> ipywidget with a ``value``),
+    build their figure in ``setup_figure`` and implement ``compute`` and ``draw``; ``readout``
+    may be overridden to choose what the text panel shows.
+    """
+
+    figsize = (7.5, 3.6)
+
+    def __init__(self, controls: dict[str, widgets.ValueWidget]):
+        self.controls = dict(controls)
+        self.figure = Figure(figsize=self.figsize, layout="constrained")
+        self.setup_figure(self.figure)
+        self.readout_html = widgets.HTML()
+        self.image = widgets.Image(format="png")
+        self.result: dict[str, Any] = {}
+        self.n_updates = 0
+        for control in self.controls.values():
+            control.observe(self._on_change, names="value")
+        self.update()
+
+    # -- to implement --------------------------------------------------------------------
+    def setup_figure(self, fig: Figure) -> None:
+        raise NotImplementedError
+
+    def compute(self, **values) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def draw(self, result: dict[str, Any]) -> None:
+        raise NotImplementedError
+
+    def readout(self, result: dict[str, Any]) -> dict[str, str]:
+        """Label -> formatted value, shown as a small table beside the figure."""
+        return {}
+
+    # -- wiring ----------------------------------------------------------------------------
+    @property
+    def values(self) -> dict[str, Any]:
+        return {name: control.value for name, control in self.controls.items()}
+
+    def _on_change(self, _change) -> None:
+        self.update()
+
+    def update(self) -> dict[str, Any]:
+        """Recompute from the current control values and refresh readout and figure."""
+        self.result = self.compute(**self.values)
+        rows = "".join(f"<tr><td style='padding-right:1em'>{k}</td><td><b>{v}</b></td></tr>"
+                       for k, v in self.readout(self.result).items())
+        self.readout_html.value = f"<table style='font-size:110%'>{rows}</table>"
+        self.draw(self.result)
+        buf = io.BytesIO()
+        self.figure.savefig(buf, format="png", dpi=90)
+        self.image.value = buf.getvalue()
+        self.n_updates += 1
+        return self.result
+
+    def widget(self) -> widgets.Widget:
+        """The assembled widget: controls on top, figure and readout below."""
+        return widgets.VBox([widgets.HBox(list(self.controls.values())),
+                             widgets.HBox([self.image, self.readout_html])])
+
+    def _ipython_display_(self) -> None:
+        from IPython.display import display
+
+        display(self.widget())

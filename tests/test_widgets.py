@@ -1,0 +1,66 @@
+"""Widgets are driven like a user would: set control values, then check numbers and figure data."""
+
+import numpy as np
+import pytest
+from scipy import integrate, stats
+
+import gancourse as gc
+from gancourse.likelihood import entropy_on_grid
+from gancourse.widgets import GaussianFitExplorer
+
+
+@pytest.fixture(scope="module")
+def explorer():
+    return GaussianFitExplorer(n_samples=3000, seed=2)
+
+
+def test_sliders_drive_the_readouts(explorer):
+    explorer.controls["mu"].value = 1.5
+    explorer.controls["sigma"].value = 0.8
+    res = explorer.result
+    # log-likelihood: against scipy's log-density of the explorer's fixed sample
+    assert res["log_likelihood"] == pytest.approx(
+        stats.norm.logpdf(explorer.samples, 1.5, 0.8).mean(), rel=1e-12)
+    # KL both ways: against adaptive quadrature of the integrands
+    pd, q = explorer.data, stats.norm(1.5, 0.8)
+    fwd, _ = integrate.quad(lambda t: pd.pdf([t])[0] * (pd.log_pdf([t])[0] - q.logpdf(t)),
+                            -8, 8, points=[-2, 1.5, 2], limit=200)
+    rev, _ = integrate.quad(lambda t: q.pdf(t) * (q.logpdf(t) - pd.log_pdf([t])[0]),
+                            -8, 8, points=[-2, 1.5, 2], limit=200)
+    assert res["kl"] == pytest.approx(fwd, rel=1e-4)
+    assert res["reverse_kl"] == pytest.approx(rev, rel=1e-4)
+    assert f"{res['kl']:.3f}" in explorer.readout_html.value
+
+
+def test_figure_shows_the_model_density(explorer):
+    before = explorer.image.value
+    explorer.controls["mu"].value = -1.0
+    line_y = explorer.model_line.get_ydata()
+    np.testing.assert_allclose(line_y, stats.norm.pdf(explorer.x, -1.0, 0.8), rtol=1e-12)
+    np.testing.assert_allclose(explorer.data_line.get_ydata(), explorer.data.pdf(explorer.x))
+    assert explorer.image.value != before and explorer.image.value[:4] == b"\x89PNG"
+
+
+def test_likelihood_rises_exactly_when_forward_kl_falls(explorer):
+    # At every (mu, sigma): log-likelihood + KL = -H(P_data), up to the Monte-Carlo error of the
+    # log-likelihood (4 standard errors, computed independently with scipy).
+    neg_entropy = -entropy_on_grid(explorer.p_data, explorer.x)
+    for mu, sigma in [(0.0, 2.0), (0.5, 1.5), (2.0, 0.6), (-1.0, 3.0)]:
+        explorer.controls["mu"].value, explorer.controls["sigma"].value = mu, sigma
+        log_p = stats.norm.logpdf(explorer.samples, mu, sigma)
+        std_err = log_p.std() / np.sqrt(log_p.size)
+        total = explorer.result["log_likelihood"] + explorer.result["kl"]
+        assert abs(total - neg_entropy) < 4 * std_err
+
+
+def test_one_update_per_change_and_widget_assembles(explorer):
+    n = explorer.n_updates
+    explorer.controls["sigma"].value = 1.1
+    assert explorer.n_updates == n + 1
+    box = explorer.widget()
+    assert explorer.image in box.children[1].children
+
+
+def test_rejects_2d_data():
+    with pytest.raises(ValueError, match="data must be a 1-D distribution"):
+        GaussianFitExplorer(gc.Ring())
