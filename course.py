@@ -28,8 +28,8 @@ ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 STAMP = VENV / ".course-installed"
 NOTEBOOK_DIRS = ("lectures", "exercises", "solutions")
-# Notebooks that the test suite executes (exercises are graded, not executed: their stubs raise).
-EXECUTED_DIRS = ("lectures", "solutions")
+# Notebooks the test suite executes (untouched exercises must run too: their checks print TODO).
+EXECUTED_DIRS = ("lectures", "exercises", "solutions")
 TEST_BUILD = ROOT / "build" / "test-notebooks"
 CELL_TIMEOUT_S = 120
 MIN_PYTHON = (3, 10)
@@ -151,6 +151,7 @@ def cmd_test(args: list[str]) -> int:
     make_missing_notebooks()
     # Execute fresh notebooks built from the sources, not the user's possibly edited copies.
     shutil.rmtree(TEST_BUILD, ignore_errors=True)
+    TEST_BUILD.mkdir(parents=True)  # exists even with no notebooks, so pytest can collect it
     for source in notebook_sources(EXECUTED_DIRS):
         write_notebook(source, TEST_BUILD / source.parent.name / f"{source.stem}.ipynb",
                        paired=False)
