@@ -1,0 +1,158 @@
+"""The ``gancourse`` command: ``check`` (students), ``grade`` (teachers), ``make-exercises``.
+
+Run ``gancourse --help`` or ``gancourse COMMAND --help``; ``python -m gancourse`` is the same.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+__all__ = ["main"]
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def _limits(args):
+    from .grading.sandbox import Limits
+
+    return Limits(cell_seconds=args.cell_timeout, call_seconds=args.call_timeout,
+                  submission_seconds=args.submission_timeout, memory_mb=args.memory_mb)
+
+
+def _add_limit_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--lecture", help="lecture number such as 01 (default: from the notebook)")
+    p.add_argument("--cell-timeout", type=float, default=30.0, metavar="S",
+                   help="seconds one notebook cell may run (default 30)")
+    p.add_argument("--call-timeout", type=float, default=20.0, metavar="S",
+                   help="seconds one call of a graded function may run (default 20)")
+    p.add_argument("--submission-timeout", type=float, default=180.0, metavar="S",
+                   help="seconds for everything of one submission (default 180)")
+    p.add_argument("--memory-mb", type=int, default=4096, metavar="MB",
+                   help="memory limit of a submission's process (default 4096; Linux)")
+
+
+def _forbidden(extra: list[Path]) -> list[str]:
+    """Paths a submission's process may not read: solutions, tests and the given ones."""
+    paths = [REPO / "solutions", REPO / "tests", *extra]
+    return [str(p.resolve()) for p in paths]
+
+
+def cmd_check(args) -> int:
+    from .grading.checks import load_registry
+    from .grading.grader import feedback_text, grade_submission
+    from .grading.notebook import Submission
+
+    path = Path(args.notebook)
+    if not path.is_file():
+        return _usage_error(f"NOTEBOOK must be an existing .ipynb or .py file, got {path}")
+    result = grade_submission(Submission(path.stem, path), load_registry(),
+                              lecture=args.lecture, limits=_limits(args),
+                              forbidden=_forbidden([]), include_hidden=False)
+    if not result.checks:
+        print("\n".join(result.notes) or "no graded exercises found")
+        return 1
+    print(feedback_text(result), end="")
+    return 0 if all(c.status == "passed" for c in result.checks) else 1
+
+
+def cmd_grade(args) -> int:
+    from .grading.checks import load_registry
+    from .grading.grader import grade_all, prepare_output_dir, write_reports
+    from .grading.notebook import find_submissions
+
+    out = Path(args.out)
+    try:
+        registry = load_registry(args.tests)
+        subs, ignored = find_submissions(args.submissions)
+        prepare_output_dir(out)
+    except (ValueError, FileNotFoundError, OSError) as exc:
+        return _usage_error(str(exc))
+    if args.jobs < 1:
+        return _usage_error(f"--jobs must be at least 1, got {args.jobs}")
+    for path in ignored:
+        print(f"ignored (not a notebook): {path}")
+    if not subs:
+        return _usage_error("no submissions found in the given paths")
+    forbidden = _forbidden([out, *(Path(p) for p in args.submissions)]
+                           + ([Path(args.tests)] if args.tests else []))
+    start = time.perf_counter()
+
+    def progress(res):
+        print(f"  {res.student:<24} {res.score:6g} / {res.max_score:g}", flush=True)
+
+    print(f"Grading {len(subs)} submission(s) with {args.jobs} job(s) ...")
+    results = grade_all(subs, registry, jobs=args.jobs, lecture=args.lecture,
+                        limits=_limits(args), forbidden=forbidden, progress=progress)
+    gradebook = write_reports(results, registry, out)
+    print(f"Done in {time.perf_counter() - start:.1f} s. Gradebook: {gradebook}")
+    return 0
+
+
+def cmd_make_exercises(args) -> int:
+    from .grading.generate import MarkerError, make_all
+
+    root = Path(args.root)
+    if not (root / "solutions").is_dir():
+        return _usage_error(f"--root must hold a solutions/ folder, got {root}")
+    try:
+        changed = make_all(root, check=args.check)
+    except MarkerError as exc:
+        return _usage_error(str(exc))
+    for path in changed:
+        print(("differs: " if args.check else "wrote: ") + str(path))
+    if args.check and changed:
+        print("Exercises are out of date: run `gancourse make-exercises`.")
+        return 1
+    return 0
+
+
+def _usage_error(message: str) -> int:
+    print(f"gancourse: error: {message}", file=sys.stderr)
+    return 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="gancourse", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("check", help="run the public checks of one exercise notebook",
+                       description="Run the public checks of one exercise notebook in a "
+                                   "separate process and print passed / failed / error per "
+                                   "check. Exit code 0 when all pass, 1 otherwise.")
+    p.add_argument("notebook", help="your exercise notebook (.ipynb or .py)")
+    _add_limit_options(p)
+    p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("grade", help="grade a class: notebooks or folders of them",
+                       description="Grade submissions (notebook files, or folders: one student "
+                                   "per notebook or sub-folder). Writes OUT/gradebook.csv and, "
+                                   "per student, feedback.txt and a Gradescope-style "
+                                   "results.json. Submissions are only read, never changed.")
+    p.add_argument("submissions", nargs="+", help="notebooks or folders of them")
+    p.add_argument("--out", required=True, help="output folder (new, empty, or from an "
+                                                "earlier grading run)")
+    p.add_argument("--jobs", type=int, default=1, help="submissions graded in parallel")
+    p.add_argument("--tests", help="folder of hidden tests (.py files defining register(reg))")
+    _add_limit_options(p)
+    p.set_defaults(func=cmd_grade)
+
+    p = sub.add_parser("make-exercises", help="generate exercises/ from solutions/",
+                       description="Write exercises/NN_topic.py from solutions/NN_topic.py, "
+                                   "replacing each ### BEGIN/END SOLUTION region by a stub.")
+    p.add_argument("--root", default=".", help="course folder (default: current folder)")
+    p.add_argument("--check", action="store_true",
+                   help="only report exercise files that are out of date (exit 1 if any)")
+    p.set_defaults(func=cmd_make_exercises)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

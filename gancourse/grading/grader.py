@@ -1,0 +1,345 @@
+"""Grading: one submission, a whole class, and the files a teacher and students receive."""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .checks import CheckFailed, Exercise, Registry, SubmissionFailed
+from .notebook import NotebookError, Submission, detect_lecture, read_code_cells
+from .plain import from_plain
+from .sandbox import ForkServer, Limits, Reply, Sandbox
+
+__all__ = ["CheckResult", "SubmissionResult", "grade_submission", "grade_all", "write_reports",
+           "MARKER"]
+
+MARKER = ".gancourse-grades"  # marks an output folder as written by the grader
+MAX_RESTARTS = 3
+
+
+@dataclass
+class CheckResult:
+    exercise: str
+    name: str
+    points: float
+    max_points: float
+    status: str  # "passed", "failed", "error", "not implemented"
+    message: str = ""
+    hidden: bool = False
+
+
+@dataclass
+class SubmissionResult:
+    student: str
+    path: str
+    lecture: str | None
+    checks: list[CheckResult] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    output: str = ""
+
+    @property
+    def score(self) -> float:
+        return sum(c.points for c in self.checks)
+
+    @property
+    def max_score(self) -> float:
+        return sum(c.max_points for c in self.checks)
+
+    def exercise_points(self, exercise_id: str) -> float:
+        return sum(c.points for c in self.checks if c.exercise == exercise_id)
+
+
+# --------------------------------------------------------------------------- one submission
+
+
+class _Runner:
+    """Runs a submission's cells in a sandbox, restarting it (without the cells that hung or
+    killed it) when needed."""
+
+    def __init__(self, cells: list[str], limits: Limits, forbidden: list[str], notes: list[str],
+                 server: ForkServer | None):
+        self.cells, self.notes = cells, notes
+        self.sandbox = Sandbox(limits, forbidden, server)
+        self.skip: set[int] = set()
+        self.restarts = 0
+        self.output: list[str] = []
+        self.cell_errors: dict[int, str] = {}
+        self.broken: set[str] = set()  # functions that hung or killed the process once
+
+    def start(self) -> bool:
+        """(Re)start and run all cells not skipped; False if no usable process remains."""
+        while self.restarts <= MAX_RESTARTS and self.sandbox.time_left() > 0:
+            self.restarts += 1
+            ready = self.sandbox.start()
+            if not ready.ok:
+                self.notes.append(f"the grading process did not start: {ready.error}")
+                return False
+            for i, code in enumerate(self.cells):
+                if i in self.skip:
+                    continue
+                reply = self.sandbox.exec_cell(i + 1, code)
+                if reply.output and self.restarts == 1:
+                    self.output.append(f"--- cell {i + 1} ---\n{reply.output}")
+                if reply.timed_out or reply.crashed:
+                    self.skip.add(i)
+                    self.notes.append(f"code cell {i + 1} was skipped: {reply.error}")
+                    break
+                if not reply.ok and i not in self.cell_errors:
+                    self.cell_errors[i] = f"{reply.error_type}: {reply.error}"
+            else:
+                return True
+        if self.sandbox.time_left() <= 0:
+            self.notes.append("the submission used up its total time limit")
+        return False
+
+    def caller(self, name: str):
+        runner = self
+
+        def call(*args, seed: int = 0):
+            return runner._call(name, list(args), None, seed).value
+
+        def with_grad(*args, wrt: list[int], seed: int = 0):
+            reply = runner._call(name, list(args), wrt, seed)
+            return reply.value, reply.grads
+
+        call.with_grad = with_grad
+        return call
+
+    def _call(self, name: str, args: list, wrt: list[int] | None, seed: int) -> Reply:
+        if name in self.broken:  # do not wait out the same limit or crash again
+            raise SubmissionFailed(Reply(ok=False, crashed=True, error_type="Crashed",
+                                         error=f"{name} was not called again: an earlier call "
+                                               "ran past the time limit or stopped the process"))
+        if not self.sandbox.alive and not self.start():
+            raise SubmissionFailed(Reply(ok=False, crashed=True, error_type="Crashed",
+                                         error="the submission's process could not be run"))
+        reply = self.sandbox.call(name, args, grad_wrt=wrt, seed=seed)
+        if reply.timed_out or reply.crashed:
+            self.broken.add(name)
+        if not reply.ok:
+            raise SubmissionFailed(reply)
+        reply.value = from_plain(reply.value)
+        reply.grads = from_plain(reply.grads)
+        return reply
+
+
+def _failure_message(reply: Reply, function: str) -> tuple[str, str]:
+    if reply.not_implemented:
+        return "not implemented", f"{function} is not implemented yet"
+    if reply.error_type == "MissingFunction":
+        return "error", f"no function named {function} is defined in the notebook"
+    if reply.timed_out:
+        return "error", f"{function} {reply.error}"
+    if reply.crashed:
+        return "error", reply.error
+    if reply.error_type == "UnsupportedValue":
+        return "error", f"{function} returned a value that cannot be graded: {reply.error}"
+    last = reply.traceback.strip().splitlines()[-3:] if reply.traceback else []
+    detail = ("\n    " + "\n    ".join(last)) if last else ""
+    return "error", f"{function} raised {reply.error_type}: {reply.error}{detail}"
+
+
+def _zero(exercises: list[Exercise], status: str, message: str, *,
+          include_hidden: bool) -> list[CheckResult]:
+    return [CheckResult(ex.id, c.name, 0.0, c.points, status, message, c.hidden)
+            for ex in exercises for c in ex.checks if include_hidden or not c.hidden]
+
+
+def grade_submission(sub: Submission, registry: Registry, *, lecture: str | None = None,
+                     limits: Limits | None = None, forbidden: list[str] | None = None,
+                     include_hidden: bool = True, server: ForkServer | None = None,
+                     fallback_lecture: str | None = None) -> SubmissionResult:
+    """Grade one submission. Never raises for anything the submission does.
+
+    ``server`` (shared by a batch) saves the start-up of a fresh Python per submission.
+    ``lecture`` forces the lecture; otherwise it comes from the notebook, else from
+    ``fallback_lecture`` (the lecture the rest of the class submitted).
+    """
+    lecture = lecture or None
+    limits = limits or Limits()
+    result = SubmissionResult(sub.student, str(sub.path or ""), lecture)
+    if sub.path is None:
+        result.notes.append(sub.problem or "no notebook found")
+        return _with_all_zero(result, registry, lecture or fallback_lecture, include_hidden,
+                              result.notes[-1])
+    try:
+        cells, metadata = read_code_cells(sub.path)
+    except NotebookError as exc:
+        result.notes.append(str(exc))
+        return _with_all_zero(result, registry,
+                              lecture or detect_lecture(sub.path, {}) or fallback_lecture,
+                              include_hidden, str(exc))
+    result.lecture = lecture = lecture or detect_lecture(sub.path, metadata) or fallback_lecture
+    exercises = registry.for_lecture(lecture) if lecture else []
+    if not exercises:
+        result.notes.append(f"cannot tell which lecture {sub.path.name} belongs to, or it has no "
+                            "graded exercises (name it like 01_topic.ipynb or pass --lecture)")
+        return result
+
+    runner = _Runner(cells, limits, list(forbidden or []), result.notes, server)
+    try:
+        runner.start()
+        for i, err in sorted(runner.cell_errors.items()):
+            result.notes.append(f"code cell {i + 1} raised {err}"[:400])
+        for ex in exercises:
+            call = runner.caller(ex.function)
+            for check in ex.checks:
+                if check.hidden and not include_hidden:
+                    continue
+                result.checks.append(_run_check(ex, check, call))
+    finally:
+        runner.sandbox.close()
+    result.output = "\n".join(runner.output)[-5000:]
+    return result
+
+
+def _run_check(ex: Exercise, check, call) -> CheckResult:
+    base = dict(exercise=ex.id, name=check.name, max_points=check.points, hidden=check.hidden)
+    try:
+        check.run(call)
+    except SubmissionFailed as exc:
+        status, message = _failure_message(exc.reply, ex.function)
+        return CheckResult(points=0.0, status=status, message=message, **base)
+    except CheckFailed as exc:
+        return CheckResult(points=0.0, status="failed", message=str(exc), **base)
+    except Exception as exc:  # noqa: BLE001 - a value the check could not handle
+        return CheckResult(points=0.0, status="failed",
+                           message=f"the result could not be checked ({type(exc).__name__}: "
+                                   f"{str(exc)[:200]})", **base)
+    return CheckResult(points=check.points, status="passed", **base)
+
+
+def _with_all_zero(result: SubmissionResult, registry: Registry, lecture: str | None,
+                   include_hidden: bool, reason: str) -> SubmissionResult:
+    if lecture:
+        result.lecture = lecture
+        result.checks = _zero(registry.for_lecture(lecture), "error", reason,
+                              include_hidden=include_hidden)
+    return result
+
+
+# --------------------------------------------------------------------------- a class
+
+
+def grade_all(subs: list[Submission], registry: Registry, *, jobs: int = 1,
+              lecture: str | None = None, limits: Limits | None = None,
+              forbidden: list[str] | None = None, progress=None) -> list[SubmissionResult]:
+    """Grade every submission, ``jobs`` at a time; results in the order of ``subs``."""
+    limits = limits or Limits()
+    fallback = None if lecture else _class_lecture(subs)
+    server = ForkServer(limits.start_seconds)
+
+    def one(sub: Submission) -> SubmissionResult:
+        try:
+            res = grade_submission(sub, registry, lecture=lecture, limits=limits,
+                                   forbidden=forbidden, server=server, fallback_lecture=fallback)
+        except Exception as exc:  # noqa: BLE001 - one grader failure must not stop the batch
+            res = SubmissionResult(sub.student, str(sub.path or ""), lecture,
+                                   notes=[f"internal grader error: {type(exc).__name__}: {exc}"])
+        if progress is not None:
+            progress(res)
+        return res
+
+    try:
+        with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+            return list(pool.map(one, subs))
+    finally:
+        server.close()
+
+
+def _class_lecture(subs: list[Submission]) -> str | None:
+    """The one lecture that the readable submissions agree on, if they do."""
+    found = set()
+    for sub in subs:
+        if sub.path is None:
+            continue
+        try:
+            _, metadata = read_code_cells(sub.path)
+        except NotebookError:
+            metadata = {}
+        found.add(detect_lecture(sub.path, metadata))
+    found.discard(None)
+    return found.pop() if len(found) == 1 else None
+
+
+# --------------------------------------------------------------------------- reports
+
+
+def _safe(name: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]", "_", name).lstrip(".") or "student"
+
+
+def feedback_text(res: SubmissionResult, *, show_hidden_messages: bool = False) -> str:
+    """Human-readable feedback for one submission."""
+    marks = {"passed": "PASS", "failed": "FAIL", "error": "ERROR", "not implemented": "TODO"}
+    lines = [f"Feedback for {res.student}" + (f" (lecture {res.lecture})" if res.lecture else ""),
+             f"Score: {res.score:g} / {res.max_score:g}", ""]
+    current = None
+    for c in res.checks:
+        if c.exercise != current:
+            current = c.exercise
+            lines.append(f"Exercise {c.exercise}")
+        label = "hidden test" if c.hidden and not show_hidden_messages else c.name
+        lines.append(f"  [{marks[c.status]}] {label} ({c.points:g}/{c.max_points:g})")
+        if c.message and (not c.hidden or show_hidden_messages or c.status != "failed"):
+            lines.extend("      " + ln for ln in c.message.splitlines())
+    if res.notes:
+        lines += ["", "Notes:"] + [f"  - {n}" for n in res.notes]
+    if res.output:
+        lines += ["", "What the notebook printed (last part):", res.output]
+    return "\n".join(lines) + "\n"
+
+
+def results_json(res: SubmissionResult) -> dict:
+    """Gradescope's autograder results format."""
+    tests = [{"name": f"{c.exercise} {'hidden test' if c.hidden else c.name}",
+              "score": c.points, "max_score": c.max_points, "status":
+              "passed" if c.status == "passed" else "failed",
+              "output": "" if (c.hidden and c.status == "failed") else c.message,
+              **({"visibility": "after_published"} if c.hidden else {})}
+             for c in res.checks]
+    return {"score": res.score, "max_score": res.max_score, "tests": tests,
+            "output": "\n".join(res.notes)}
+
+
+def prepare_output_dir(out: Path) -> None:
+    """Create ``out``, or accept it when empty or written by an earlier grading run."""
+    if out.exists() and not out.is_dir():
+        raise ValueError(f"--out must be a folder, but {out} is a file")
+    if out.is_dir() and any(out.iterdir()) and not (out / MARKER).exists():
+        raise ValueError(f"--out folder {out} holds files the grader did not write; "
+                         "choose a new or empty folder so that nothing of yours is overwritten")
+    out.mkdir(parents=True, exist_ok=True)
+    (out / MARKER).write_text("written by gancourse grade\n")
+
+
+def write_reports(results: list[SubmissionResult], registry: Registry, out: Path) -> Path:
+    """gradebook.csv plus a folder per student with feedback.txt and results.json."""
+    ids: list[str] = []
+    for res in results:
+        for c in res.checks:
+            if c.exercise not in ids:
+                ids.append(c.exercise)
+    gradebook = out / "gradebook.csv"
+    with gradebook.open("w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f)
+        writer.writerow(["student", *ids, "total", "max"])
+        for res in results:
+            writer.writerow([res.student, *(f"{res.exercise_points(i):g}" for i in ids),
+                             f"{res.score:g}", f"{res.max_score:g}"])
+    used: set[str] = set()
+    for res in results:
+        name = _safe(res.student)
+        while name in used:
+            name += "_"
+        used.add(name)
+        folder = out / name
+        folder.mkdir(exist_ok=True)
+        (folder / "feedback.txt").write_text(feedback_text(res), encoding="utf-8")
+        (folder / "results.json").write_text(json.dumps(results_json(res), indent=2),
+                                             encoding="utf-8")
+    return gradebook

@@ -1,0 +1,1 @@
+"""Public checks, one module per lecture (``lNN.py``), each defining ``register(reg)``."""
