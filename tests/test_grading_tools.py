@@ -1,0 +1,157 @@
+"""Exercise generation, the self-check, hidden tests and the command line."""
+
+from __future__ import annotations
+
+import ast
+import csv
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+
+from gancourse.grading import check, load_registry
+from gancourse.grading.generate import STUB, MarkerError, make_all, make_exercise
+from gancourse.grading.plain import TensorArray, dumps, from_plain, loads, to_plain
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def run_cli(*args, timeout=300):
+    return subprocess.run([sys.executable, "-m", "gancourse", *map(str, args)],
+                          capture_output=True, text=True, timeout=timeout)
+
+
+# ------------------------------------------------------------------ exercises from solutions
+
+def test_committed_exercises_are_generated_from_the_solutions():
+    assert make_all(ROOT, check=True) == [], "run `gancourse make-exercises`"
+
+
+def _functions(text: str) -> dict[str, tuple[list[str], str | None]]:
+    tree = ast.parse(text)
+    return {n.name: ([a.arg for a in n.args.args], ast.get_docstring(n))
+            for n in ast.walk(tree) if isinstance(n, ast.FunctionDef)}
+
+
+@pytest.mark.parametrize("solution", sorted((ROOT / "solutions").glob("[0-9]*.py")),
+                         ids=lambda p: p.stem)
+def test_exercises_keep_signatures_and_docstrings_but_no_solution(solution):
+    text = solution.read_text()
+    exercise = (ROOT / "exercises" / solution.name).read_text()
+    assert _functions(exercise) == _functions(text)
+    assert "BEGIN SOLUTION" not in exercise
+    assert exercise.count(STUB) == text.count("### BEGIN SOLUTION") > 0
+
+
+def test_stub_keeps_indentation_and_bad_markers_raise():
+    src = "def f():\n    '''doc'''\n    ### BEGIN SOLUTION\n    return 1\n    ### END SOLUTION\n"
+    assert make_exercise(src) == ("def f():\n    '''doc'''\n"
+                                  "    raise NotImplementedError(\"write your solution here\")\n")
+    with pytest.raises(MarkerError, match="never closed"):
+        make_exercise("### BEGIN SOLUTION\nx = 1\n")
+    with pytest.raises(MarkerError, match="END SOLUTION without BEGIN"):
+        make_exercise("x = 1\n### END SOLUTION\n")
+
+
+# ------------------------------------------------------------------ self-check in notebooks
+
+def _log_likelihood(x, mu, sigma):
+    x = np.asarray(x)
+    return float(np.mean(-0.5 * ((x - mu) / sigma) ** 2 - np.log(sigma) - 0.5 * np.log(2 * np.pi)))
+
+
+def test_self_check_passes_fails_and_reminds(capsys, monkeypatch):
+    monkeypatch.delenv("GANCOURSE_GRADING", raising=False)
+    assert check("01.1", _log_likelihood) is True
+    assert "[PASS]" in capsys.readouterr().out
+    with pytest.raises(AssertionError, match="check\\(s\\) of exercise 01.1 failed"):
+        check("01.1", lambda x, mu, sigma: 2 * _log_likelihood(x, mu, sigma))
+    assert "[FAIL]" in capsys.readouterr().out
+
+    def todo(x, mu, sigma):
+        raise NotImplementedError("write your solution here")
+
+    assert check("01.1", todo) is False
+    assert "not implemented yet" in capsys.readouterr().out
+    with pytest.raises(ValueError, match="exercise_id '9.9' is not a known exercise"):
+        check("9.9", todo)
+    monkeypatch.setenv("GANCOURSE_GRADING", "1")
+    assert check("01.1", todo) is None  # grading runs the checks itself, outside
+
+
+def test_self_check_computes_gradients_like_the_grader(monkeypatch):
+    monkeypatch.delenv("GANCOURSE_GRADING", raising=False)
+
+    def nll(x, mu, log_sigma):
+        return torch.mean(0.5 * ((x - mu) / torch.exp(log_sigma)) ** 2 + log_sigma)
+
+    with pytest.raises(AssertionError, match="the mean NLL is wrong"):
+        check("01.3", nll)  # forgot the 0.5 log(2 pi) constant: value wrong, gradients right
+
+
+# ------------------------------------------------------------------ plain data
+
+def test_plain_round_trip():
+    value = {"a": (1, 2.5, float("nan"), float("-inf")), "b": [np.arange(6).reshape(2, 3)],
+             "t": torch.ones(2, requires_grad=True), "s": "text", "n": None, "flag": np.bool_(True)}
+    back = from_plain(loads(dumps(to_plain(value))))
+    assert back["a"][:2] == (1, 2.5) and np.isnan(back["a"][2]) and back["a"][3] == -np.inf
+    np.testing.assert_array_equal(back["b"][0], np.arange(6).reshape(2, 3))
+    assert isinstance(back["t"], TensorArray) and back["t"].requires_grad
+    assert back["s"] == "text" and back["n"] is None and back["flag"] is True
+    with pytest.raises(ValueError, match="cannot be graded"):
+        to_plain(object())
+
+
+# ------------------------------------------------------------------ command line
+
+def test_help_for_every_subcommand():
+    for sub in ("check", "grade", "make-exercises"):
+        proc = run_cli(sub, "--help")
+        assert proc.returncode == 0 and "usage: gancourse " + sub in proc.stdout
+
+
+def test_check_exit_codes():
+    ok = run_cli("check", ROOT / "solutions" / "01_mle_and_kl.py")
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    assert "Score: 10 / 10" in ok.stdout
+    todo = run_cli("check", ROOT / "exercises" / "01_mle_and_kl.py")
+    assert todo.returncode == 1 and "[TODO]" in todo.stdout
+    missing = run_cli("check", ROOT / "no_such_notebook.ipynb")
+    assert missing.returncode == 2 and "NOTEBOOK must be an existing" in missing.stderr
+
+
+def test_grade_argument_errors(tmp_path):
+    proc = run_cli("grade", tmp_path / "nothing_here", "--out", tmp_path / "out")
+    assert proc.returncode == 2 and "submission path does not exist" in proc.stderr
+    proc = run_cli("grade", ROOT / "solutions" / "01_mle_and_kl.py", "--out", tmp_path / "o",
+                   "--tests", tmp_path / "no_tests")
+    assert proc.returncode == 2 and "--tests must be a folder" in proc.stderr
+
+
+def test_hidden_tests_count_but_do_not_reveal(tmp_path):
+    tests = tmp_path / "hidden"
+    tests.mkdir()
+    (tests / "extra01.py").write_text(
+        "from gancourse.grading import expect_close\n"
+        "def register(reg):\n"
+        "    ex = reg.exercise('01', '01.1', function='gaussian_log_likelihood', title='x')\n"
+        "    @ex.check(points=3, name='secret case')\n"
+        "    def _(call):\n"
+        "        expect_close(call([0.0], 0.0, 1.0), 123.0, what='SECRET-VALUE')\n")
+    registry = load_registry(tests)
+    assert registry.exercises["01.1"].points == 5 and registry.exercises["01.1"].checks[-1].hidden
+    sub = tmp_path / "bob.py"
+    sub.write_text((ROOT / "solutions" / "01_mle_and_kl.py").read_text())
+    proc = run_cli("grade", sub, "--out", tmp_path / "out", "--tests", tests)
+    assert proc.returncode == 0, proc.stderr
+    with (tmp_path / "out" / "gradebook.csv").open() as f:
+        row = next(csv.DictReader(f))
+    assert (row["01.1"], row["total"], row["max"]) == ("2", "10", "13")
+    feedback = (tmp_path / "out" / "bob" / "feedback.txt").read_text()
+    assert "hidden test" in feedback and "SECRET-VALUE" not in feedback
+    # the student's own check does not run hidden tests
+    assert run_cli("check", sub).returncode == 0
