@@ -141,6 +141,9 @@ def cmd_setup(_args: list[str]) -> int:
 
 def cmd_lab(args: list[str]) -> int:
     make_missing_notebooks()
+    if hasattr(os, "geteuid") and os.geteuid() == 0 and "--allow-root" not in args:
+        print("Running as root (a container?): passing --allow-root to JupyterLab.")
+        args = [*args, "--allow-root"]
     first = notebook_sources(("lectures",))
     start = [f"--LabApp.default_url=/lab/tree/lectures/{first[0].stem}.ipynb"] if first else []
     return run([sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={ROOT}", *start,
