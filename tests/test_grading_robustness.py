@@ -53,6 +53,12 @@ CASES = {
                                   "np.mean(-0.5 * ((x - mu) / sigma) ** 2 - math.log(sigma)"
                                   " - 0.5 * math.log(2 * math.pi)))"),
                     ".py", FULL - 2, ["has shape (1,), expected shape ()"]),
+    "wrong_type": (edit("    sigma = torch.exp(log_sigma)\n    return torch.mean(",
+                        "    sigma = torch.exp(log_sigma)\n    return float(torch.mean("
+                        ).replace("math.log(2 * math.pi))\n    ### END", "math.log(2 * math.pi)))"
+                                  "\n    ### END", 1),
+                   ".py", FULL - 5, ["should be a torch tensor", "expected a scalar torch tensor",
+                                     "fit_gaussian_by_gradient_descent raised AttributeError"]),
     "returns_nan": (edit(LL_BODY, "    return float('nan')"), ".py", FULL - 2, ["NaN"]),
     "raises": (edit(LL_BODY, "    raise ValueError('sigma looks odd')"), ".py", FULL - 2,
                ["raised ValueError: sigma looks odd"]),
