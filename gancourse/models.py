@@ -1,7 +1,17 @@
-"""Neural network building blocks for generators, discriminators and critics.
+"""Generators and discriminators for the toy experiments (fully connected networks).
 
-:func:`mlp` is the multi-layer perceptron every toy experiment uses: G maps a latent
-z of shape (B, latent_dim) to x of shape (B, dim); D maps x to one logit per sample, (B, 1).
+Shapes: a generator maps z of shape (B, latent_dim) to x of shape (B, dim); a discriminator
+or critic maps x of shape (B, dim) to one logit or score per sample, shape (B, 1) -- or one per
+*pack* of samples with PacGAN packing. Conditional variants take labels y of shape (B,) (int64)
+and concatenate a one-hot code (or a learned embedding) to their input.
+
+The options of :class:`MLPDiscriminator` are the collapse remedies of lecture 04 and the
+Lipschitz control of lecture 05, so that one training loop serves them all:
+
+* ``spectral_norm``: divide every weight by its largest singular value (Miyato et al. 2018);
+* ``minibatch_std``: append the batch's average feature standard deviation as one more feature
+  before the last layer, so D can see a lack of variety (Karras et al. 2018, section 3);
+* ``pack``: judge ``pack`` samples at once, concatenated (PacGAN, Lin et al. 2018).
 """
 
 from __future__ import annotations
@@ -9,11 +19,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import torch
+import torch.nn.functional as F
 from torch import nn
 
 from ._checks import check_count
 
-__all__ = ["mlp"]
+__all__ = ["mlp", "MLPGenerator", "MLPDiscriminator", "MinibatchStd", "count_parameters"]
 
 
 def mlp(in_dim: int, out_dim: int, hidden: Sequence[int] = (64, 64),
@@ -38,3 +49,122 @@ def mlp(in_dim: int, out_dim: int, hidden: Sequence[int] = (64, 64),
         if i < len(widths) - 2:
             layers.append(activation())
     return nn.Sequential(*layers).to(device)
+
+
+def count_parameters(module: nn.Module) -> int:
+    """Number of trainable parameters."""
+    return sum(p.numel() for p in module.parameters() if p.requires_grad)
+
+
+class _LabelCode(nn.Module):
+    """Turns labels y (B,) into a code (B, code_dim): one-hot, or a learned embedding."""
+
+    def __init__(self, n_classes: int, embedding_dim: int | None):
+        super().__init__()
+        self.n_classes = check_count(n_classes, "n_classes")
+        self.embed = nn.Embedding(n_classes, embedding_dim) if embedding_dim else None
+        self.dim = embedding_dim or n_classes
+
+    def forward(self, y: torch.Tensor) -> torch.Tensor:
+        if y is None:
+            raise ValueError("this network is conditional: pass labels y of shape (B,)")
+        if y.dim() != 1 or y.dtype not in (torch.int64, torch.int32):
+            raise ValueError(f"y must be integer labels of shape (B,), got {tuple(y.shape)} "
+                             f"{y.dtype}")
+        if self.embed is not None:
+            return self.embed(y)
+        return F.one_hot(y.long(), self.n_classes).float()
+
+
+class MLPGenerator(nn.Module):
+    """G(z) or, with ``n_classes``, G(z | y): an MLP from latent noise to data space.
+
+    Args:
+        latent_dim: dimension of z.
+        out_dim: dimension of the samples x.
+        hidden: hidden widths.
+        activation: hidden non-linearity class.
+        n_classes: 0 for an unconditional generator, else the number of labels.
+        embedding_dim: None for one-hot labels, else the size of a learned label embedding.
+    """
+
+    def __init__(self, latent_dim: int = 2, out_dim: int = 2, hidden: Sequence[int] = (128, 128),
+                 activation: type[nn.Module] = nn.ReLU, n_classes: int = 0,
+                 embedding_dim: int | None = None):
+        super().__init__()
+        self.latent_dim = check_count(latent_dim, "latent_dim")
+        self.out_dim = check_count(out_dim, "out_dim")
+        self.n_classes = n_classes
+        self.label = _LabelCode(n_classes, embedding_dim) if n_classes else None
+        in_dim = latent_dim + (self.label.dim if self.label else 0)
+        self.net = mlp(in_dim, out_dim, hidden, activation)
+
+    def forward(self, z: torch.Tensor, y: torch.Tensor | None = None) -> torch.Tensor:
+        if z.dim() != 2 or z.shape[1] != self.latent_dim:
+            raise ValueError(f"z must have shape (B, {self.latent_dim}), got {tuple(z.shape)}")
+        if self.label is not None:
+            z = torch.cat([z, self.label(y)], dim=1)
+        return self.net(z)  # (B, out_dim)
+
+
+class MinibatchStd(nn.Module):
+    """Appends one feature: the mean over features of the per-feature std across the batch."""
+
+    def forward(self, h: torch.Tensor) -> torch.Tensor:  # (B, F) -> (B, F + 1)
+        std = torch.sqrt(h.var(dim=0, unbiased=False) + 1e-8).mean()
+        return torch.cat([h, std.expand(h.shape[0], 1)], dim=1)
+
+
+class MLPDiscriminator(nn.Module):
+    """D(x) or D(x, y): an MLP from samples to one logit (or critic score) per sample or pack.
+
+    Args:
+        in_dim: dimension of the samples x.
+        hidden: hidden widths.
+        activation: hidden non-linearity class (LeakyReLU(0.2) by default).
+        spectral_norm: spectrally normalise every linear layer.
+        minibatch_std: add the minibatch standard-deviation feature before the last layer.
+        pack: PacGAN degree; the batch size must be a multiple of it. Output shape (B/pack, 1).
+        n_classes, embedding_dim: as for :class:`MLPGenerator` (a conditional discriminator
+            judges the pair (x, y)).
+    """
+
+    def __init__(self, in_dim: int = 2, hidden: Sequence[int] = (128, 128),
+                 activation: type[nn.Module] | None = None, spectral_norm: bool = False,
+                 minibatch_std: bool = False, pack: int = 1, n_classes: int = 0,
+                 embedding_dim: int | None = None):
+        super().__init__()
+        self.in_dim = check_count(in_dim, "in_dim")
+        self.pack = check_count(pack, "pack")
+        self.n_classes = n_classes
+        self.label = _LabelCode(n_classes, embedding_dim) if n_classes else None
+        width = (in_dim + (self.label.dim if self.label else 0)) * pack
+        make_act = activation or (lambda: nn.LeakyReLU(0.2))
+        layers: list[nn.Module] = []
+        for h in hidden:
+            layers += [self._linear(width, check_count(h, "hidden width"), spectral_norm),
+                       make_act()]
+            width = h
+        self.body = nn.Sequential(*layers)
+        self.mbstd = MinibatchStd() if minibatch_std else None
+        self.head = self._linear(width + (1 if minibatch_std else 0), 1, spectral_norm)
+
+    @staticmethod
+    def _linear(a: int, b: int, sn: bool) -> nn.Module:
+        layer = nn.Linear(a, b)
+        return nn.utils.parametrizations.spectral_norm(layer) if sn else layer
+
+    def forward(self, x: torch.Tensor, y: torch.Tensor | None = None) -> torch.Tensor:
+        if x.dim() != 2 or x.shape[1] != self.in_dim:
+            raise ValueError(f"x must have shape (B, {self.in_dim}), got {tuple(x.shape)}")
+        if self.label is not None:
+            x = torch.cat([x, self.label(y)], dim=1)
+        if self.pack > 1:
+            if x.shape[0] % self.pack:
+                raise ValueError(f"the batch size ({x.shape[0]}) must be a multiple of "
+                                 f"pack={self.pack}")
+            x = x.reshape(x.shape[0] // self.pack, -1)  # (B/pack, pack * features)
+        h = self.body(x)
+        if self.mbstd is not None:
+            h = self.mbstd(h)
+        return self.head(h)  # (B/pack, 1)

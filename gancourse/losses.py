@@ -1,0 +1,164 @@
+"""GAN losses as pure functions of discriminator logits or critic scores.
+
+Discriminator outputs are **logits** l (D(x) = sigmoid(l)), never probabilities: log sigmoid(l)
+= -softplus(-l) and log(1 - sigmoid(l)) = -softplus(l) are then exact and overflow-free, which
+avoids the classic "sigmoid followed by BCELoss" bug. Every function returns a scalar tensor
+that the training loop minimises, and takes tensors of shape (B,) or (B, 1).
+
+=================  =====================================  ====================================
+name               discriminator / critic minimises       generator minimises
+=================  =====================================  ====================================
+``minimax``        -E log D(x) - E log(1 - D(G(z)))       E log(1 - D(G(z)))  (saturating)
+``nonsaturating``  same                                   -E log D(G(z))
+``lsgan``          E (D(x) - 1)^2/2 + E D(G(z))^2/2       E (D(G(z)) - 1)^2/2
+``wgan``           E f(G(z)) - E f(x)                     -E f(G(z))
+``hinge``          E relu(1 - f(x)) + E relu(1 + f(G(z)))  -E f(G(z))
+=================  =====================================  ====================================
+
+References: Goodfellow et al. 2014 (minimax, non-saturating); Mao et al. 2017 (LSGAN);
+Arjovsky et al. 2017 (WGAN, weight clipping); Gulrajani et al. 2017 (gradient penalty);
+Lim & Ye 2017, Miyato et al. 2018 (hinge); Salimans et al. 2016 (one-sided label smoothing).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+__all__ = [
+    "d_loss_bce", "g_loss_minimax", "g_loss_nonsaturating", "d_loss_lsgan", "g_loss_lsgan",
+    "d_loss_wasserstein", "g_loss_wasserstein", "d_loss_hinge", "g_loss_hinge",
+    "gradient_penalty", "clip_weights", "LossPair", "LOSSES", "get_loss",
+]
+
+
+def _flat(t: torch.Tensor, name: str) -> torch.Tensor:
+    if t.dim() == 2 and t.shape[1] == 1:
+        return t[:, 0]
+    if t.dim() != 1:
+        raise ValueError(f"{name} must have shape (B,) or (B, 1), got {tuple(t.shape)}")
+    return t
+
+
+def d_loss_bce(logits_real: torch.Tensor, logits_fake: torch.Tensor,
+               real_label: float = 1.0) -> torch.Tensor:
+    """Binary cross-entropy of the discriminator on logits: real -> ``real_label``, fake -> 0.
+
+    ``real_label=0.9`` is one-sided label smoothing (Salimans et al. 2016): only the real
+    targets are softened, so D is never rewarded for confident fakes.
+    """
+    lr, lf = _flat(logits_real, "logits_real"), _flat(logits_fake, "logits_fake")
+    if not 0.0 < real_label <= 1.0:
+        raise ValueError(f"real_label must be in (0, 1], got {real_label}")
+    real = F.binary_cross_entropy_with_logits(lr, torch.full_like(lr, real_label))
+    fake = F.binary_cross_entropy_with_logits(lf, torch.zeros_like(lf))
+    return real + fake
+
+
+def g_loss_minimax(logits_fake: torch.Tensor) -> torch.Tensor:
+    """E log(1 - D(G(z))), the generator's side of the original game (saturating)."""
+    return -F.softplus(_flat(logits_fake, "logits_fake")).mean()
+
+
+def g_loss_nonsaturating(logits_fake: torch.Tensor) -> torch.Tensor:
+    """-E log D(G(z)): same fixed point, strong gradients where D(G(z)) is near 0."""
+    return F.softplus(-_flat(logits_fake, "logits_fake")).mean()
+
+
+def d_loss_lsgan(scores_real: torch.Tensor, scores_fake: torch.Tensor) -> torch.Tensor:
+    """Least-squares discriminator loss with targets 1 (real) and 0 (fake), on linear outputs."""
+    sr, sf = _flat(scores_real, "scores_real"), _flat(scores_fake, "scores_fake")
+    return 0.5 * ((sr - 1) ** 2).mean() + 0.5 * (sf**2).mean()
+
+
+def g_loss_lsgan(scores_fake: torch.Tensor) -> torch.Tensor:
+    """Least-squares generator loss: push D(G(z)) towards the real target 1."""
+    return 0.5 * ((_flat(scores_fake, "scores_fake") - 1) ** 2).mean()
+
+
+def d_loss_wasserstein(scores_real: torch.Tensor, scores_fake: torch.Tensor) -> torch.Tensor:
+    """Critic loss E f(G(z)) - E f(x): minimising it maximises the W1 estimate E f(x) - E f(G(z))."""
+    return _flat(scores_fake, "scores_fake").mean() - _flat(scores_real, "scores_real").mean()
+
+
+def g_loss_wasserstein(scores_fake: torch.Tensor) -> torch.Tensor:
+    """Generator loss -E f(G(z))."""
+    return -_flat(scores_fake, "scores_fake").mean()
+
+
+def d_loss_hinge(scores_real: torch.Tensor, scores_fake: torch.Tensor) -> torch.Tensor:
+    """Hinge discriminator loss E relu(1 - f(x)) + E relu(1 + f(G(z)))."""
+    return (F.relu(1 - _flat(scores_real, "scores_real")).mean()
+            + F.relu(1 + _flat(scores_fake, "scores_fake")).mean())
+
+
+def g_loss_hinge(scores_fake: torch.Tensor) -> torch.Tensor:
+    """Hinge generator loss -E f(G(z)) (the same as WGAN's)."""
+    return -_flat(scores_fake, "scores_fake").mean()
+
+
+def gradient_penalty(critic: nn.Module, x_real: torch.Tensor, x_fake: torch.Tensor,
+                     weight: float = 10.0, generator: torch.Generator | None = None
+                     ) -> torch.Tensor:
+    """WGAN-GP penalty weight * E[(||grad f(x_hat)||_2 - 1)^2] (Gulrajani et al. 2017).
+
+    x_hat = eps * x_real + (1 - eps) * x_fake with one eps ~ U[0, 1] per sample. The norm is
+    taken per sample over all non-batch dimensions (a common bug takes it over the batch).
+    The graph is kept (create_graph=True) so the penalty trains the critic.
+
+    Args:
+        critic: maps (B, ...) to scores of shape (B,) or (B, 1).
+        x_real, x_fake: (B, ...) tensors of the same shape; ``x_fake`` is detached here.
+        weight: lambda, 10 in the paper.
+        generator: optional torch.Generator for eps (on x_real's device).
+    """
+    if x_real.shape != x_fake.shape:
+        raise ValueError(f"x_real and x_fake must have the same shape, got "
+                         f"{tuple(x_real.shape)} and {tuple(x_fake.shape)}")
+    b = x_real.shape[0]
+    eps = torch.rand((b,) + (1,) * (x_real.dim() - 1), device=x_real.device,
+                     dtype=x_real.dtype, generator=generator)
+    x_hat = (eps * x_real.detach() + (1 - eps) * x_fake.detach()).requires_grad_(True)
+    scores = critic(x_hat)
+    (grad,) = torch.autograd.grad(scores.sum(), x_hat, create_graph=True)
+    norms = grad.reshape(b, -1).norm(2, dim=1)  # (B,): one norm per sample
+    return weight * ((norms - 1) ** 2).mean()
+
+
+@torch.no_grad()
+def clip_weights(module: nn.Module, clip_value: float) -> None:
+    """WGAN's weight clipping: clamp every parameter of ``module`` to [-c, c] in place."""
+    if not clip_value > 0:
+        raise ValueError(f"clip_value must be positive, got {clip_value}")
+    for p in module.parameters():
+        p.clamp_(-clip_value, clip_value)
+
+
+@dataclass(frozen=True)
+class LossPair:
+    """A discriminator loss and the generator loss that goes with it."""
+
+    name: str
+    d_loss: Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
+    g_loss: Callable[[torch.Tensor], torch.Tensor]
+    critic: bool  # True: D outputs an unbounded score (no sigmoid anywhere)
+
+
+LOSSES = {
+    "minimax": LossPair("minimax", d_loss_bce, g_loss_minimax, critic=False),
+    "nonsaturating": LossPair("nonsaturating", d_loss_bce, g_loss_nonsaturating, critic=False),
+    "lsgan": LossPair("lsgan", d_loss_lsgan, g_loss_lsgan, critic=True),
+    "wgan": LossPair("wgan", d_loss_wasserstein, g_loss_wasserstein, critic=True),
+    "hinge": LossPair("hinge", d_loss_hinge, g_loss_hinge, critic=True),
+}
+
+
+def get_loss(name: str) -> LossPair:
+    """The :class:`LossPair` called ``name`` (see the table in the module docstring)."""
+    if name not in LOSSES:
+        raise ValueError(f"loss must be one of {', '.join(LOSSES)}, got {name!r}")
+    return LOSSES[name]

@@ -1,0 +1,406 @@
+"""One training loop for every GAN in the course: Algorithm 1 of Goodfellow et al. (2014),
+generalised.
+
+Each generator step is preceded by ``k_steps`` discriminator steps on minibatches of
+``batch_size`` real and generated samples. The loss pair, the gradient penalty, weight clipping,
+instance noise, one-sided label smoothing, unrolled discriminator steps and mismatched
+conditional pairs are options of :class:`TrainConfig` -- never copies of the loop. Packing and
+minibatch-std live in the discriminator itself (:mod:`gancourse.models`).
+
+    trainer = GANTrainer(G, D, Ring(), TrainConfig(steps=2000), device=get_device())
+    history = trainer.train()          # a step budget; call again to continue
+    x_fake = trainer.sample(1000)
+
+Reproducible: all randomness of the loop comes from generators seeded with ``config.seed``.
+Safe: a NaN or infinite loss stops training with :class:`TrainingDiverged` naming the step and
+the last finite values; Ctrl-C stops it cleanly, keeping the history and the models; with a
+``checkpoint_path`` the state is saved every ``checkpoint_every`` steps and can be resumed.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from .distributions import Distribution, GaussianMixture
+from .losses import clip_weights, get_loss, gradient_penalty
+
+__all__ = ["TrainConfig", "History", "GANTrainer", "TrainingDiverged", "train_gan",
+           "load_or_train"]
+
+
+@dataclass
+class TrainConfig:
+    """Hyper-parameters of one training run; every field has a sensible default."""
+
+    steps: int = 2000  # generator steps in one call of train() (the step budget)
+    batch_size: int = 256  # m: real and generated samples per discriminator step
+    k_steps: int = 1  # k: discriminator steps per generator step
+    loss: str = "nonsaturating"  # a name in gancourse.losses.LOSSES
+    lr_d: float = 1e-3  # discriminator learning rate (Adam)
+    lr_g: float = 1e-3  # generator learning rate (Adam)
+    betas: tuple[float, float] = (0.5, 0.999)  # Adam's betas, as in DCGAN
+    lr_decay_start: float = 1.0  # fraction of `steps` after which both lrs decay linearly ...
+    lr_final: float = 0.1  # ... to this fraction of their initial value at the last step
+    real_label: float = 1.0  # < 1: one-sided label smoothing (BCE losses)
+    gp_weight: float = 0.0  # > 0: add the WGAN-GP gradient penalty with this lambda
+    clip_value: float = 0.0  # > 0: WGAN weight clipping to [-c, c] after each D step
+    instance_noise: float = 0.0  # std of noise added to D's inputs, annealed linearly to 0
+    unrolled_steps: int = 0  # > 0: G trains against a copy of D advanced this many steps
+    mismatch_weight: float = 0.0  # > 0: conditional D also rejects (real x, wrong label)
+    eval_every: int = 0  # compute `metrics` every N generator steps (0: never)
+    snapshot_steps: tuple[int, ...] = ()  # generator steps at which samples are kept
+    n_snapshot: int = 1000  # samples per snapshot and per evaluation (fixed z)
+    checkpoint_every: int = 0  # save the trainer every N steps when a path is given
+    seed: int = 0  # seeds every random draw of the loop
+    progress: bool = True  # show a progress bar (terminal or notebook)
+
+    def __post_init__(self):
+        for name in ("steps", "batch_size", "k_steps", "n_snapshot"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise ValueError(f"{name} must be a positive integer, got {value!r}")
+        for name in ("lr_d", "lr_g"):
+            if not getattr(self, name) > 0:
+                raise ValueError(f"{name} must be positive, got {getattr(self, name)!r}")
+        for name in ("gp_weight", "clip_value", "instance_noise", "mismatch_weight",
+                     "unrolled_steps", "eval_every", "checkpoint_every"):
+            if getattr(self, name) < 0:
+                raise ValueError(f"{name} must be >= 0, got {getattr(self, name)!r}")
+        if not 0 <= self.lr_decay_start <= 1:
+            raise ValueError(f"lr_decay_start must be in [0, 1], got {self.lr_decay_start}")
+        if not 0 < self.lr_final <= 1:
+            raise ValueError(f"lr_final must be in (0, 1], got {self.lr_final}")
+        if not 0 < self.real_label <= 1:
+            raise ValueError(f"real_label must be in (0, 1], got {self.real_label}")
+        pair = get_loss(self.loss)
+        if self.real_label < 1 and pair.critic:
+            raise ValueError(f"real_label (label smoothing) needs a BCE loss, not {self.loss!r}")
+        if self.mismatch_weight and pair.critic:
+            raise ValueError(f"mismatch_weight needs a BCE loss, not {self.loss!r}")
+        self.snapshot_steps = tuple(int(s) for s in self.snapshot_steps)
+
+
+@dataclass
+class History:
+    """What happened during training; plain lists so that it pickles and plots easily."""
+
+    step: list[int] = field(default_factory=list)  # generator step of each record
+    d_loss: list[float] = field(default_factory=list)
+    g_loss: list[float] = field(default_factory=list)
+    eval_step: list[int] = field(default_factory=list)
+    metrics: dict[str, list[float]] = field(default_factory=dict)
+    snapshots: dict[int, np.ndarray] = field(default_factory=dict)  # step -> (n, dim)
+    seconds: float = 0.0  # wall time spent training
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+class TrainingDiverged(RuntimeError):
+    """A loss became NaN or infinite; ``.step`` and ``.last_finite`` tell where and from what."""
+
+    def __init__(self, step: int, which: str, value: float, last_finite: dict[str, float]):
+        self.step, self.which, self.value, self.last_finite = step, which, value, last_finite
+        last = ", ".join(f"{k}={v:.4g}" for k, v in last_finite.items()) or "none yet"
+        super().__init__(f"training diverged at generator step {step}: the {which} loss is "
+                         f"{value}; last finite losses: {last}. Try a smaller learning rate, a "
+                         "gradient penalty, or check the data for NaN.")
+
+
+def _as_sampler(data) -> Callable[[int, torch.Generator], tuple[torch.Tensor, Any]]:
+    """Turn a Distribution, a tensor, or a (tensor, labels) pair into draw(n, gen) -> (x, y)."""
+    if isinstance(data, GaussianMixture):
+        return lambda n, gen: data.sample_with_labels(n, gen)
+    if isinstance(data, Distribution):
+        return lambda n, gen: (data.sample(n, gen), None)
+    if isinstance(data, torch.Tensor):
+        data = (data, None)
+    if isinstance(data, tuple) and len(data) == 2 and isinstance(data[0], torch.Tensor):
+        x, y = data
+        if y is not None and len(y) != len(x):
+            raise ValueError(f"data labels must have one entry per sample: {len(x)} samples, "
+                             f"{len(y)} labels")
+
+        def draw(n, gen):
+            idx = torch.randint(len(x), (n,), generator=gen)
+            return x[idx], (None if y is None else y[idx])
+        return draw
+    raise ValueError("data must be a gancourse Distribution, a tensor of samples, or a pair "
+                     f"(samples, labels); got {type(data).__name__}")
+
+
+class GANTrainer:
+    """Trains a generator ``G`` against a discriminator or critic ``D``; see the module doc.
+
+    Args:
+        G: maps z (B, G.latent_dim) [and labels y (B,)] to samples.
+        D: maps samples [and labels] to logits or scores (B, 1) (or (B/pack, 1)).
+        data: a :class:`~gancourse.distributions.Distribution`, a tensor of samples, or a pair
+            (samples, labels). Labels are used when G is conditional (``G.n_classes > 0``).
+        config: a :class:`TrainConfig`.
+        device: where to train (default: the CPU; pass ``get_device()``).
+        metrics: ``fn(samples: np.ndarray) -> dict[str, float]`` evaluated on the fixed-z
+            samples every ``config.eval_every`` steps.
+        callback: ``fn(trainer)`` called after every generator step; returning True stops.
+        checkpoint_path: where to save every ``config.checkpoint_every`` steps.
+    """
+
+    def __init__(self, G: nn.Module, D: nn.Module, data, config: TrainConfig | None = None, *,
+                 device: torch.device | str | None = None,
+                 metrics: Callable[[np.ndarray], dict[str, float]] | None = None,
+                 callback: Callable[["GANTrainer"], bool | None] | None = None,
+                 checkpoint_path: str | Path | None = None):
+        self.config = config or TrainConfig()
+        self.device = torch.device(device or "cpu")
+        self.G, self.D = G.to(self.device), D.to(self.device)
+        self.loss = get_loss(self.config.loss)
+        self.draw = _as_sampler(data)
+        self.conditional = getattr(G, "n_classes", 0) > 0
+        if self.config.mismatch_weight and not self.conditional:
+            raise ValueError("mismatch_weight needs a conditional generator (n_classes > 0)")
+        c = self.config
+        self.opt_g = torch.optim.Adam(self.G.parameters(), lr=c.lr_g, betas=c.betas)
+        self.opt_d = torch.optim.Adam(self.D.parameters(), lr=c.lr_d, betas=c.betas)
+        self.metrics, self.callback = metrics, callback
+        self.checkpoint_path = Path(checkpoint_path) if checkpoint_path else None
+        self.history = History()
+        self.step = 0
+        self.gen = torch.Generator().manual_seed(c.seed)  # data, z and labels (on the CPU)
+        fixed = torch.Generator().manual_seed(c.seed + 1)
+        self.fixed_z = torch.randn(c.n_snapshot, G.latent_dim, generator=fixed)
+        self.fixed_y = (torch.arange(c.n_snapshot) % G.n_classes) if self.conditional else None
+        self._last = {}
+
+    # -- sampling ------------------------------------------------------------------------------
+    def _z(self, n: int) -> torch.Tensor:
+        return torch.randn(n, self.G.latent_dim, generator=self.gen).to(self.device)
+
+    def _real(self) -> tuple[torch.Tensor, torch.Tensor | None]:
+        x, y = self.draw(self.config.batch_size, self.gen)
+        x = x.to(self.device)
+        if self.conditional:
+            if y is None:
+                raise ValueError("a conditional generator needs labelled data")
+            y = y.to(self.device)
+        return x, (y if self.conditional else None)
+
+    def _call(self, net: nn.Module, x: torch.Tensor, y) -> torch.Tensor:
+        return net(x, y) if self.conditional else net(x)
+
+    @torch.no_grad()
+    def sample(self, n: int | None = None, y: torch.Tensor | None = None,
+               z: torch.Tensor | None = None) -> torch.Tensor:
+        """Generated samples on the CPU: from ``z`` if given, else the fixed z (first n)."""
+        was_training = self.G.training
+        self.G.eval()
+        try:
+            if z is None:
+                z = self.fixed_z[: (n or self.config.n_snapshot)]
+            if self.conditional and y is None:
+                y = self.fixed_y[: len(z)]
+            out = self.G(z.to(self.device), y.to(self.device)) if self.conditional \
+                else self.G(z.to(self.device))
+        finally:
+            self.G.train(was_training)
+        return out.cpu()
+
+    # -- one step of each player ------------------------------------------------------------
+    def _noise_std(self) -> float:
+        c = self.config
+        return c.instance_noise * max(0.0, 1.0 - self.step / max(c.steps, 1))
+
+    def _d_step(self, D: nn.Module, opt: torch.optim.Optimizer) -> float:
+        c = self.config
+        x_real, y = self._real()
+        with torch.no_grad():
+            y_fake = y
+            x_fake = self._call(self.G, self._z(len(x_real)), y_fake)  # no graph into G
+        sigma = self._noise_std()
+        if sigma > 0:
+            x_real = x_real + sigma * torch.randn(x_real.shape, generator=self.gen).to(x_real)
+            x_fake = x_fake + sigma * torch.randn(x_fake.shape, generator=self.gen).to(x_fake)
+        out_real, out_fake = self._call(D, x_real, y), self._call(D, x_fake, y_fake)
+        if self.loss.name in ("minimax", "nonsaturating"):
+            loss = self.loss.d_loss(out_real, out_fake, real_label=c.real_label)
+        else:
+            loss = self.loss.d_loss(out_real, out_fake)
+        if c.gp_weight > 0:
+            critic = (lambda x: D(x, y)) if self.conditional else D
+            loss = loss + gradient_penalty(critic, x_real, x_fake, c.gp_weight)
+        if c.mismatch_weight > 0:
+            shift = torch.randint(1, self.G.n_classes, y.shape, generator=self.gen).to(y)
+            wrong = (y + shift) % self.G.n_classes  # a label that is surely not x's
+            out_wrong = D(x_real, wrong)
+            loss = loss + c.mismatch_weight * F.binary_cross_entropy_with_logits(
+                out_wrong, torch.zeros_like(out_wrong))
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        opt.step()
+        if c.clip_value > 0:
+            clip_weights(D, c.clip_value)
+        return loss.item()
+
+    def _g_step(self) -> float:
+        c = self.config
+        D = self.D
+        if c.unrolled_steps > 0:
+            # First-order unrolling (Metz et al. 2017, without the second-order term): G
+            # answers a copy of D that has already reacted to the current G.
+            D = copy.deepcopy(self.D)
+            opt = torch.optim.Adam(D.parameters(), lr=c.lr_d, betas=c.betas)
+            opt.load_state_dict(self.opt_d.state_dict())
+            for _ in range(c.unrolled_steps):
+                self._d_step(D, opt)
+        if self.conditional:
+            y = self._real()[1]
+            out = D(self.G(self._z(len(y)), y), y)
+        else:
+            out = D(self.G(self._z(c.batch_size)))
+        loss = self.loss.g_loss(out)
+        self.opt_g.zero_grad(set_to_none=True)
+        loss.backward()
+        self.opt_g.step()
+        return loss.item()
+
+    def lr_factor(self, step: int | None = None) -> float:
+        """Learning-rate multiplier at a generator step: 1, then linear to ``lr_final``."""
+        c = self.config
+        step = self.step if step is None else step
+        start = c.lr_decay_start * c.steps
+        if c.lr_decay_start >= 1 or step <= start:
+            return 1.0
+        progress = min((step - start) / max(c.steps - start, 1), 1.0)
+        return 1.0 - (1.0 - c.lr_final) * progress
+
+    def _set_lr(self) -> None:
+        factor = self.lr_factor()
+        for opt, base in ((self.opt_g, self.config.lr_g), (self.opt_d, self.config.lr_d)):
+            for group in opt.param_groups:
+                group["lr"] = base * factor
+
+    # -- the loop ------------------------------------------------------------------------------
+    def train(self, steps: int | None = None) -> History:
+        """Run ``steps`` (default ``config.steps``) more generator steps; return the history."""
+        from tqdm.auto import tqdm
+
+        c = self.config
+        steps = c.steps if steps is None else steps
+        end = self.step + steps
+        bar = tqdm(total=steps, disable=not c.progress, desc="training", leave=False)
+        start = time.perf_counter()
+        try:
+            self._maybe_record()
+            while self.step < end:
+                self._set_lr()
+                for _ in range(c.k_steps):
+                    d_loss = self._d_step(self.D, self.opt_d)
+                    self._check_finite("discriminator", d_loss)
+                g_loss = self._g_step()
+                self._check_finite("generator", g_loss)
+                self.step += 1
+                self._last = {"d_loss": d_loss, "g_loss": g_loss}
+                self.history.step.append(self.step)
+                self.history.d_loss.append(d_loss)
+                self.history.g_loss.append(g_loss)
+                self._maybe_record()
+                if c.checkpoint_every and self.checkpoint_path and \
+                        self.step % c.checkpoint_every == 0:
+                    self.save(self.checkpoint_path)
+                bar.update(1)
+                if self.step % 50 == 0:
+                    bar.set_postfix(d=f"{d_loss:.3f}", g=f"{g_loss:.3f}", refresh=False)
+                if self.callback is not None and self.callback(self):
+                    break
+        except KeyboardInterrupt:
+            print(f"Interrupted at generator step {self.step}: the models and the history "
+                  "are kept; call train() again to continue.")
+        finally:
+            bar.close()
+            self.history.seconds += time.perf_counter() - start
+        return self.history
+
+    def _check_finite(self, which: str, value: float) -> None:
+        if not np.isfinite(value):
+            raise TrainingDiverged(self.step + 1, which, value, dict(self._last))
+
+    def _maybe_record(self) -> None:
+        c, h = self.config, self.history
+        want_eval = self.metrics is not None and c.eval_every and self.step % c.eval_every == 0
+        want_snap = self.step in c.snapshot_steps and self.step not in h.snapshots
+        if not (want_eval or want_snap):
+            return
+        samples = self.sample().numpy()
+        if want_snap:
+            h.snapshots[self.step] = samples
+        if want_eval and (not h.eval_step or h.eval_step[-1] != self.step):
+            h.eval_step.append(self.step)
+            for name, value in self.metrics(samples).items():
+                h.metrics.setdefault(name, []).append(float(value))
+
+    # -- checkpoints ----------------------------------------------------------------------------
+    def state_dict(self) -> dict[str, Any]:
+        return {"G": self.G.state_dict(), "D": self.D.state_dict(),
+                "opt_g": self.opt_g.state_dict(), "opt_d": self.opt_d.state_dict(),
+                "step": self.step, "history": self.history.as_dict(),
+                "gen": self.gen.get_state(), "config": asdict(self.config), "last": self._last}
+
+    def load_state_dict(self, state: dict[str, Any]) -> None:
+        self.G.load_state_dict(state["G"])
+        self.D.load_state_dict(state["D"])
+        self.opt_g.load_state_dict(state["opt_g"])
+        self.opt_d.load_state_dict(state["opt_d"])
+        self.step = state["step"]
+        self.history = History(**state["history"])
+        self.gen.set_state(state["gen"])
+        self._last = state.get("last", {})
+
+    def save(self, path: str | Path) -> Path:
+        """Save everything needed to resume, atomically (a crash never leaves half a file)."""
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(path.name + ".tmp")
+        torch.save(self.state_dict(), tmp)
+        os.replace(tmp, path)
+        return path
+
+    def load(self, path: str | Path) -> "GANTrainer":
+        """Restore a state saved by :meth:`save` into this trainer (same models and config)."""
+        path = Path(path)
+        if not path.is_file():
+            raise ValueError(f"path must be a checkpoint file written by save(), got {path}")
+        self.load_state_dict(torch.load(path, map_location=self.device, weights_only=False))
+        return self
+
+
+def train_gan(G: nn.Module, D: nn.Module, data, config: TrainConfig | None = None,
+              **kwargs) -> GANTrainer:
+    """Create a :class:`GANTrainer`, train it for ``config.steps``, and return it."""
+    trainer = GANTrainer(G, D, data, config, **kwargs)
+    trainer.train()
+    return trainer
+
+
+def load_or_train(path: str | Path, make_trainer: Callable[[], GANTrainer]) -> GANTrainer:
+    """Load a finished run from ``path`` if it exists, else train one and save it there.
+
+    ``make_trainer()`` builds the (untrained) trainer; the result is the same either way, so a
+    lecture can show a long run instantly and regenerate it with one call.
+    """
+    trainer = make_trainer()
+    path = Path(path)
+    if path.is_file():
+        return trainer.load(path)
+    trainer.train()
+    trainer.save(path)
+    return trainer

@@ -1,0 +1,243 @@
+"""The training loop: fast path, reproducibility, the classic bugs, divergence, interruption,
+checkpoints and every option of TrainConfig."""
+
+from __future__ import annotations
+
+import copy
+
+import numpy as np
+import pytest
+import torch
+
+import gancourse as gc
+from gancourse.metrics import mode_stats
+from gancourse.models import MLPDiscriminator, MLPGenerator
+from gancourse.training import GANTrainer, TrainConfig, TrainingDiverged, load_or_train, train_gan
+
+
+def make(config=None, data=None, cond=False, seed=0, **dkw):
+    gc.seed_everything(seed)
+    n = 8 if cond else 0
+    G = MLPGenerator(2, 2, (32, 32), n_classes=n)
+    D = MLPDiscriminator(2, (32, 32), n_classes=n, **dkw)
+    cfg = config or TrainConfig(steps=20, batch_size=64, progress=False)
+    return GANTrainer(G, D, data if data is not None else gc.Ring(), cfg)
+
+
+def params(net):
+    return [p.detach().clone() for p in net.parameters()]
+
+
+def test_fast_path_records_every_step():
+    t = make()
+    h = t.train()
+    assert t.step == 20 and h.step == list(range(1, 21))
+    assert len(h.d_loss) == len(h.g_loss) == 20 and np.all(np.isfinite(h.d_loss))
+    assert t.sample(50).shape == (50, 2)
+
+
+def test_seeded_runs_are_identical():
+    a, b = make(), make()
+    a.train()
+    b.train()
+    assert a.history.d_loss == b.history.d_loss and a.history.g_loss == b.history.g_loss
+    assert torch.equal(a.sample(100), b.sample(100))
+
+
+def test_discriminator_step_does_not_touch_the_generator():
+    # The classic missing-detach bug lets the D step push gradients into G.
+    t = make()
+    t._d_step(t.D, t.opt_d)
+    assert all(p.grad is None for p in t.G.parameters())
+
+
+def test_generator_step_does_not_change_the_discriminator():
+    t = make()
+    before = params(t.D)
+    t._g_step()
+    assert all(torch.equal(a, b) for a, b in zip(before, params(t.D)))
+
+
+def test_unrolled_steps_leave_the_real_discriminator_alone():
+    cfg = TrainConfig(steps=3, batch_size=64, unrolled_steps=3, progress=False)
+    t = make(cfg)
+    before = params(t.D)
+    t._g_step()
+    assert all(torch.equal(a, b) for a, b in zip(before, params(t.D)))
+    t.train()
+    assert t.step == 3
+
+
+def test_divergence_names_the_step_and_keeps_the_history():
+    data = torch.full((100, 2), float("nan"))
+    t = make(data=data)
+    with pytest.raises(TrainingDiverged, match="diverged at generator step 1: the "
+                                               "discriminator loss is nan") as err:
+        t.train()
+    assert err.value.step == 1 and t.step == 0
+
+
+def test_divergence_reports_last_finite_losses():
+    t = make()
+    t.train(5)
+    with torch.no_grad():
+        for p in t.D.parameters():
+            p.fill_(float("nan"))
+    with pytest.raises(TrainingDiverged, match="last finite losses: d_loss=") as err:
+        t.train(5)
+    assert err.value.step == 6 and len(t.history.d_loss) == 5
+
+
+def test_ctrl_c_keeps_models_and_history(capsys):
+    def interrupt(trainer):
+        if trainer.step == 7:
+            raise KeyboardInterrupt
+
+    t = make()
+    t.callback = interrupt
+    h = t.train()
+    assert t.step == 7 and len(h.d_loss) == 7
+    assert "Interrupted at generator step 7" in capsys.readouterr().out
+    t.callback = None
+    t.train(3)  # and training continues
+    assert t.step == 10
+
+
+def test_callback_can_stop_early():
+    t = make()
+    t.callback = lambda trainer: trainer.step >= 4
+    t.train()
+    assert t.step == 4
+
+
+def test_checkpoint_resume_equals_one_long_run(tmp_path):
+    straight = make()
+    straight.train(20)
+    first = make()
+    first.train(10)
+    path = first.save(tmp_path / "run.pt")
+    resumed = make(seed=123)  # different initial weights: everything must come from the file
+    resumed.load(path)
+    resumed.train(10)
+    assert resumed.history.d_loss == straight.history.d_loss
+    assert torch.equal(resumed.sample(100), straight.sample(100))
+
+
+def test_periodic_checkpoints(tmp_path):
+    cfg = TrainConfig(steps=10, batch_size=32, checkpoint_every=4, progress=False)
+    t = make(cfg)
+    t.checkpoint_path = tmp_path / "ckpt.pt"
+    t.train()
+    state = torch.load(t.checkpoint_path, weights_only=False)
+    assert state["step"] == 8
+
+
+def test_load_or_train_trains_once(tmp_path):
+    path = tmp_path / "saved.pt"
+    first = load_or_train(path, make)
+    assert first.step == 20 and path.is_file()
+    again = load_or_train(path, make)
+    assert again.step == 20 and again.history.d_loss == first.history.d_loss
+    with pytest.raises(ValueError, match="path must be a checkpoint file"):
+        make().load(tmp_path / "missing.pt")
+
+
+def test_snapshots_and_metrics():
+    ring = gc.Ring()
+    cfg = TrainConfig(steps=10, batch_size=32, eval_every=5, snapshot_steps=(0, 10),
+                      n_snapshot=200, progress=False)
+    t = make(cfg)
+    t.metrics = lambda x: mode_stats(x, ring.means, 0.01).as_dict()
+    h = t.train()
+    assert sorted(h.snapshots) == [0, 10] and h.snapshots[10].shape == (200, 2)
+    assert h.eval_step == [0, 5, 10] and len(h.metrics["modes_captured"]) == 3
+
+
+@pytest.mark.parametrize("options, dkw", [
+    (dict(loss="wgan", gp_weight=10.0), {}),
+    (dict(loss="wgan", clip_value=0.01), {}),
+    (dict(loss="lsgan"), {}),
+    (dict(loss="hinge"), dict(spectral_norm=True)),
+    (dict(loss="minimax", real_label=0.9), {}),
+    (dict(loss="nonsaturating", instance_noise=0.5, k_steps=2), {}),
+    (dict(loss="nonsaturating"), dict(pack=4, minibatch_std=True)),
+], ids=["wgan-gp", "wgan-clip", "lsgan", "hinge-sn", "smoothing", "noise-k2", "pack-mbstd"])
+def test_every_option_trains(options, dkw):
+    t = make(TrainConfig(steps=5, batch_size=64, progress=False, **options), **dkw)
+    t.train()
+    assert np.all(np.isfinite(t.history.d_loss))
+    if options.get("clip_value"):
+        assert max(p.abs().max().item() for p in t.D.parameters()) <= 0.01
+
+
+def test_instance_noise_is_annealed():
+    t = make(TrainConfig(steps=10, instance_noise=0.4, progress=False))
+    assert t._noise_std() == pytest.approx(0.4)
+    t.step = 5
+    assert t._noise_std() == pytest.approx(0.2)
+    t.step = 10
+    assert t._noise_std() == 0.0
+
+
+def test_learning_rate_decay_schedule():
+    t = make(TrainConfig(steps=100, lr_g=1e-3, lr_d=2e-3, lr_decay_start=0.5, lr_final=0.1,
+                         progress=False))
+    assert [t.lr_factor(s) for s in (0, 50, 75, 100, 120)] == pytest.approx(
+        [1.0, 1.0, 0.55, 0.1, 0.1])
+    t.step = 75
+    t._set_lr()
+    assert t.opt_g.param_groups[0]["lr"] == pytest.approx(0.55e-3)
+    assert t.opt_d.param_groups[0]["lr"] == pytest.approx(1.1e-3)
+    assert make().lr_factor(10**6) == 1.0  # default: constant
+
+
+def test_conditional_training_with_mismatched_pairs():
+    cfg = TrainConfig(steps=5, batch_size=64, mismatch_weight=1.0, progress=False)
+    t = make(cfg, cond=True)
+    t.train()
+    assert t.sample(16).shape == (16, 2)
+    with pytest.raises(ValueError, match="mismatch_weight needs a conditional generator"):
+        make(cfg)
+
+
+def test_tensor_data_with_labels():
+    x, y = gc.Ring().sample_with_labels(500, seed=0)
+    t = make(TrainConfig(steps=3, batch_size=32, progress=False), data=(x, y), cond=True)
+    t.train()
+    with pytest.raises(ValueError, match="data labels must have one entry per sample"):
+        make(data=(x, y[:10]), cond=True)
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    (dict(steps=0), "steps must be a positive integer"),
+    (dict(lr_d=0.0), "lr_d must be positive"),
+    (dict(loss="wgan", real_label=0.9), "label smoothing"),
+    (dict(gp_weight=-1.0), "gp_weight must be >= 0"),
+    (dict(loss="nope"), "loss must be one of"),
+])
+def test_config_validation(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        TrainConfig(**kwargs)
+
+
+def test_bad_data():
+    with pytest.raises(ValueError, match="data must be a gancourse Distribution"):
+        make(data=[1, 2, 3])
+
+
+def test_train_gan_returns_a_trained_trainer():
+    gc.seed_everything(0)
+    t = train_gan(MLPGenerator(2, 2, (16,)), MLPDiscriminator(2, (16,)), gc.Ring(),
+                  TrainConfig(steps=4, batch_size=16, progress=False))
+    assert t.step == 4
+
+
+@pytest.mark.gpu
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA device")
+def test_training_on_cuda():
+    cfg = TrainConfig(steps=5, batch_size=64, gp_weight=10.0, loss="wgan", progress=False)
+    gc.seed_everything(0)
+    t = GANTrainer(MLPGenerator(2, 2, (32,)), MLPDiscriminator(2, (32,)), gc.Ring(), cfg,
+                   device=gc.get_device("cuda"))
+    t.train()
+    assert next(t.G.parameters()).device.type == "cuda" and t.sample(10).device.type == "cpu"
