@@ -8,6 +8,14 @@ One module per concept; notebooks, exercises and tests import from here.
 * :mod:`gancourse.divergences` -- KL, reverse KL, Jensen-Shannon; Gaussian closed forms
 * :mod:`gancourse.wasserstein` -- earth mover's distance: LP with plan, 1-D CDF form, point clouds
 * :mod:`gancourse.theory` -- the optimal discriminator D*, V(G, D) and C(G)
+* :mod:`gancourse.likelihood` -- Gaussian maximum likelihood; forward/reverse KL fits
+* :mod:`gancourse.models` -- MLP generators and discriminators (conditional, spectral norm,
+  minibatch-std, PacGAN packing); :mod:`gancourse.dcgan` -- convolutional ones for small images
+* :mod:`gancourse.losses` -- GAN losses on logits and critic scores, gradient penalty, clipping
+* :mod:`gancourse.training` -- :class:`GANTrainer`, the one training loop, and checkpoints
+* :mod:`gancourse.metrics` -- modes captured, high-quality samples, reverse KL
+* :mod:`gancourse.widgets` -- the lectures' interactive explorers
+* :mod:`gancourse.grading` -- self-checks, ``gancourse check`` and ``gancourse grade``
 
 Names and symbols used across the course are listed in :mod:`gancourse.vocabulary`.
 """

@@ -24,7 +24,8 @@ from torch import nn
 
 from ._checks import check_count
 
-__all__ = ["mlp", "MLPGenerator", "MLPDiscriminator", "MinibatchStd", "count_parameters"]
+__all__ = ["mlp", "MLPGenerator", "MLPDiscriminator", "MinibatchStd", "AffineGenerator",
+           "count_parameters"]
 
 
 def mlp(in_dim: int, out_dim: int, hidden: Sequence[int] = (64, 64),
@@ -105,6 +106,40 @@ class MLPGenerator(nn.Module):
         if self.label is not None:
             z = torch.cat([z, self.label(y)], dim=1)
         return self.net(z)  # (B, out_dim)
+
+
+class AffineGenerator(nn.Module):
+    """G(z) = mu + sigma * z with z ~ N(0, 1): a 1-D generator whose density is known exactly.
+
+    P_G is N(mu, sigma^2) at every moment of training, so lectures can draw p_g and compute
+    JS(P_data || P_G) by quadrature while Algorithm 1 runs. ``sigma = exp(log_sigma)`` stays
+    positive. Parameters: ``mu`` and ``log_sigma``, both scalars.
+    """
+
+    n_classes = 0
+
+    def __init__(self, mu: float = 0.0, sigma: float = 1.0):
+        super().__init__()
+        if not sigma > 0:
+            raise ValueError(f"sigma must be positive, got {sigma}")
+        self.latent_dim = 1
+        self.mu = nn.Parameter(torch.tensor(float(mu)))
+        self.log_sigma = nn.Parameter(torch.tensor(float(sigma)).log())
+
+    @property
+    def sigma(self) -> float:
+        return float(self.log_sigma.detach().exp())
+
+    def density(self, x) -> "np.ndarray":
+        """p_g at the points x (array of shape (n,)); NumPy float64."""
+        from .distributions import Gaussian1D
+
+        return Gaussian1D(float(self.mu.detach()), self.sigma).pdf(x)
+
+    def forward(self, z: torch.Tensor) -> torch.Tensor:  # (B, 1) -> (B, 1)
+        if z.dim() != 2 or z.shape[1] != 1:
+            raise ValueError(f"z must have shape (B, 1), got {tuple(z.shape)}")
+        return self.mu + self.log_sigma.exp() * z
 
 
 class MinibatchStd(nn.Module):

@@ -330,6 +330,22 @@ class GANTrainer:
             self.history.seconds += time.perf_counter() - start
         return self.history
 
+    def train_discriminator(self, steps: int) -> list[float]:
+        """Only discriminator steps, against the current (fixed) generator; returns the losses.
+
+        Used to show that a trained D approaches the optimal D* for a fixed P_G. The generator
+        step counter does not move; the losses are not added to the history.
+        """
+        losses = []
+        try:
+            for _ in range(steps):
+                self._set_lr()
+                losses.append(self._d_step(self.D, self.opt_d))
+                self._check_finite("discriminator", losses[-1])
+        except KeyboardInterrupt:
+            print(f"Interrupted after {len(losses)} discriminator steps; the model is kept.")
+        return losses
+
     def _check_finite(self, which: str, value: float) -> None:
         if not np.isfinite(value):
             raise TrainingDiverged(self.step + 1, which, value, dict(self._last))

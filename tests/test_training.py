@@ -11,7 +11,7 @@ import torch
 
 import gancourse as gc
 from gancourse.metrics import mode_stats
-from gancourse.models import MLPDiscriminator, MLPGenerator
+from gancourse.models import AffineGenerator, MLPDiscriminator, MLPGenerator
 from gancourse.training import GANTrainer, TrainConfig, TrainingDiverged, load_or_train, train_gan
 
 
@@ -241,3 +241,30 @@ def test_training_on_cuda():
                    device=gc.get_device("cuda"))
     t.train()
     assert next(t.G.parameters()).device.type == "cuda" and t.sample(10).device.type == "cpu"
+
+
+def test_discriminator_only_training_approaches_d_star():
+    # Fixed P_G = N(0, 1), P_data = N(1.5, 0.5^2): a trained D approaches D* where mass is.
+    gc.seed_everything(0)
+    G = AffineGenerator(0.0, 1.0)
+    D = MLPDiscriminator(1, (32, 32))
+    t = GANTrainer(G, D, gc.Gaussian1D(1.5, 0.5),
+                   TrainConfig(steps=1, batch_size=256, lr_d=3e-3, progress=False))
+    before = params(G)
+    t.train_discriminator(1500)
+    assert all(torch.equal(a, b) for a, b in zip(before, params(G))) and t.step == 0
+    x = np.linspace(-1.5, 2.5, 81)
+    d_star = gc.optimal_discriminator(gc.Gaussian1D(1.5, 0.5).pdf(x), G.density(x))
+    with torch.no_grad():
+        d = torch.sigmoid(D(torch.tensor(x, dtype=torch.float32)[:, None]))[:, 0].numpy()
+    assert np.max(np.abs(d - d_star)) < 0.1
+
+
+def test_affine_generator_density_and_training():
+    G = AffineGenerator(-1.0, 2.0)
+    x = np.linspace(-5, 5, 11)
+    np.testing.assert_allclose(G.density(x), gc.Gaussian1D(-1.0, 2.0).pdf(x), rtol=1e-6)
+    z = torch.randn(1000, 1)
+    assert torch.allclose(G(z), -1.0 + 2.0 * z, atol=1e-6)
+    with pytest.raises(ValueError, match="sigma must be positive"):
+        AffineGenerator(0.0, 0.0)

@@ -1,0 +1,110 @@
+"""Mode collapse on the 2-D ring (8 modes) and grid (25 modes): methods x seeds.
+
+The methods are defined once, in gancourse.experiments: the same networks, batch size,
+optimiser and learning-rate schedule; a method differs only by a TrainConfig or discriminator
+option. Metrics
+follow VEEGAN/PacGAN: 2500 samples, high quality within 3 std of the nearest mode, a mode is
+captured when it is the nearest mode of a high-quality sample. Each run uses one CPU thread;
+``--workers`` runs go side by side. Run from the repository root:
+
+    .venv/bin/python benchmarks/toy2d.py                       # everything, 5 seeds
+    .venv/bin/python benchmarks/toy2d.py --datasets ring --methods gan pacgan2 --seeds 2
+
+Results: a Markdown table in benchmarks/results/toy2d.md and every run in toy2d.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import time
+from concurrent.futures import ProcessPoolExecutor
+
+from common import RESULTS, machine, save_table
+
+from gancourse.experiments import METHODS, TOY_STEPS
+
+# Published results (modes captured, % high quality), 2500 samples, same metric definitions.
+PUBLISHED = {
+    ("ring", "gan"): "VEEGAN: 1 mode; PacGAN: 6.3 / 98.2%",
+    ("ring", "unrolled5"): "VEEGAN (Unrolled GAN): 7.6 modes",
+    ("ring", "pacgan2"): "PacGAN: 7.9 / 95.6%",
+    ("ring", "veegan"): "VEEGAN: 8 / 52.9%",
+    ("grid", "gan"): "PacGAN: 17.3 / 94.8%",
+    ("grid", "pacgan4"): "PacGAN: 24.8 / 93.6%",
+    ("grid", "veegan"): "VEEGAN: 24.6 / 40%",
+}
+CITATIONS = ("VEEGAN: Srivastava et al., NeurIPS 2017, Table 1. PacGAN: Lin et al., NeurIPS "
+             "2018, Table 1. Their networks, budgets and training lengths differ from ours "
+             "(see the papers); the metric definitions are the same.")
+
+
+def run_one(job: tuple[str, str, int]) -> dict:
+    import torch
+
+    from gancourse.experiments import evaluate, make_toy_trainer
+
+    dataset, method, seed = job
+    torch.set_num_threads(1)
+    trainer = make_toy_trainer(dataset, method, seed, progress=False)
+    start = time.perf_counter()
+    trainer.train()
+    seconds = time.perf_counter() - start
+    return {"dataset": dataset, "method": method, "seed": seed, "seconds": seconds,
+            "steps": trainer.config.steps, **evaluate(trainer, dataset)}
+
+
+def mean_sd(values: list[float], fmt: str) -> str:
+    sd = statistics.stdev(values) if len(values) > 1 else 0.0
+    return f"{format(statistics.mean(values), fmt)} ± {format(sd, fmt)}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--datasets", nargs="+", default=list(TOY_STEPS), choices=list(TOY_STEPS))
+    parser.add_argument("--methods", nargs="+", default=[m for m in METHODS if m != "collapse"],
+                        choices=list(METHODS))
+    parser.add_argument("--seeds", type=int, default=5)
+    parser.add_argument("--workers", type=int, default=2, help="runs side by side")
+    args = parser.parse_args()
+    jobs = [(d, m, s) for d in args.datasets for m in args.methods for s in range(args.seeds)]
+    with ProcessPoolExecutor(max_workers=args.workers) as pool:
+        runs = []
+        for res in pool.map(run_one, jobs):
+            print(f"{res['dataset']:>5} {res['method']:<14} seed {res['seed']}: "
+                  f"{res['modes_captured']} modes, {100 * res['high_quality']:.1f}% HQ, "
+                  f"{res['seconds']:.1f} s", flush=True)
+            runs.append(res)
+    rows = []
+    for d in args.datasets:
+        for m in args.methods:
+            rs = [r for r in runs if r["dataset"] == d and r["method"] == m]
+            rows.append([d, m, len(rs), mean_sd([r["modes_captured"] for r in rs], ".1f"),
+                         mean_sd([100 * r["high_quality"] for r in rs], ".1f"),
+                         f"{statistics.mean(r['reverse_kl'] for r in rs):.3f}",
+                         f"{statistics.mean(r['seconds'] for r in rs):.1f}",
+                         f"{statistics.mean(r['steps'] / r['seconds'] for r in rs):.0f}",
+                         PUBLISHED.get((d, m), "")])
+    for (d, m), text in PUBLISHED.items():
+        if m not in METHODS and d in args.datasets:
+            rows.append([d, m, "", "", "", "", "", "", text])
+    save_table("toy2d", "Mode collapse benchmark: ring (8 modes) and grid (25 modes)",
+               ["data", "method", "seeds", "modes captured", "% high quality", "reverse KL",
+                "seconds / run", "steps / s", "published (modes / % HQ)"], rows,
+               notes=f"Generator steps per run: {TOY_STEPS}. Methods (gancourse.experiments): "
+                     + "; ".join(f"{m}: {METHODS[m].description}, {METHODS[m].config}, "
+                                 f"D {METHODS[m].d_options}, hidden {METHODS[m].hidden}"
+                                 for m in args.methods)
+                     + f". One CPU thread per run, {args.workers} runs side by side."
+                     f"\n\n{CITATIONS}")
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "toy2d.json").write_text(json.dumps(
+        {"machine": machine(), "steps": TOY_STEPS,
+         "methods": {m: {"config": METHODS[m].config, "d_options": METHODS[m].d_options,
+                         "hidden": METHODS[m].hidden} for m in args.methods},
+         "runs": runs}, indent=1))
+
+
+if __name__ == "__main__":
+    main()

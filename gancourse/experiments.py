@@ -1,0 +1,85 @@
+"""Named toy experiments, shared by the lectures, the tests and ``benchmarks/toy2d.py``.
+
+Every method uses the same networks, batch size, optimiser and learning-rate schedule; a method
+is only a set of :class:`~gancourse.training.TrainConfig` or discriminator options, so the
+comparison is between remedies, not between tunings. ``collapse`` is a deliberately small
+vanilla GAN (no learning-rate decay) that collapses and hops between the ring's modes early in
+training -- lecture 04's demonstration.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import torch
+
+from .distributions import GaussianMixture, Grid, Ring
+from .metrics import mode_stats
+from .models import MLPDiscriminator, MLPGenerator
+from .seeding import seed_everything
+from .training import GANTrainer, TrainConfig
+
+__all__ = ["Method", "METHODS", "TOY_STEPS", "toy_dataset", "make_toy_trainer", "evaluate"]
+
+TOY_STEPS = {"ring": 4000, "grid": 6000}  # generator steps per run (the step budget)
+_SCHEDULE = dict(batch_size=256, lr_d=1e-3, lr_g=1e-3, lr_decay_start=0.5, lr_final=0.05)
+
+
+@dataclass(frozen=True)
+class Method:
+    """A named way of training a GAN on the 2-D toys."""
+
+    description: str
+    config: dict[str, Any] = field(default_factory=dict)  # TrainConfig options
+    d_options: dict[str, Any] = field(default_factory=dict)  # MLPDiscriminator options
+    hidden: tuple[int, ...] = (128, 128, 128)  # hidden widths of G and D
+
+
+METHODS: dict[str, Method] = {
+    "gan": Method("vanilla GAN, non-saturating loss", dict(_SCHEDULE)),
+    "minibatch-std": Method("D sees the minibatch standard deviation", dict(_SCHEDULE),
+                            {"minibatch_std": True}),
+    "pacgan2": Method("PacGAN: D judges pairs of samples", dict(_SCHEDULE), {"pack": 2}),
+    "pacgan4": Method("PacGAN: D judges packs of 4 samples", dict(_SCHEDULE), {"pack": 4}),
+    "unrolled5": Method("G answers D unrolled 5 steps (first order)",
+                        {**_SCHEDULE, "unrolled_steps": 5}),
+    "wgan-gp": Method("Wasserstein loss with gradient penalty",
+                      {**_SCHEDULE, "loss": "wgan", "gp_weight": 1.0, "betas": (0.5, 0.9)}),
+    "collapse": Method("small vanilla GAN that collapses (lecture 04)",
+                       {"batch_size": 128, "lr_d": 1e-3, "lr_g": 1e-3}, hidden=(64, 64)),
+}
+
+
+def toy_dataset(name: str) -> GaussianMixture:
+    """``"ring"`` (8 modes, radius 1, std 0.01) or ``"grid"`` (5x5, spacing 2, std 0.05)."""
+    if name == "ring":
+        return Ring()
+    if name == "grid":
+        return Grid()
+    raise ValueError(f"dataset must be 'ring' or 'grid', got {name!r}")
+
+
+def make_toy_trainer(dataset: str, method: str, seed: int = 0, *, steps: int | None = None,
+                     device: torch.device | str | None = None, **overrides) -> GANTrainer:
+    """A seeded, untrained :class:`GANTrainer` for ``method`` on ``dataset``.
+
+    ``steps`` defaults to :data:`TOY_STEPS`; ``overrides`` replace TrainConfig fields
+    (``snapshot_steps=...``, ``progress=False``, ...).
+    """
+    if method not in METHODS:
+        raise ValueError(f"method must be one of {', '.join(METHODS)}, got {method!r}")
+    spec = METHODS[method]
+    data = toy_dataset(dataset)
+    seed_everything(seed)
+    G = MLPGenerator(2, 2, spec.hidden)
+    D = MLPDiscriminator(2, spec.hidden, **spec.d_options)
+    config = TrainConfig(**{"steps": steps or TOY_STEPS[dataset], "seed": seed,
+                            **spec.config, **overrides})
+    return GANTrainer(G, D, data, config, device=device)
+
+
+def evaluate(trainer: GANTrainer, dataset: str, n: int = 2500) -> dict[str, float]:
+    """The literature's metrics on ``n`` samples: modes captured, high quality, reverse KL."""
+    data = toy_dataset(dataset)
+    return mode_stats(trainer.sample(n).numpy(), data.means, data.stds[0]).as_dict()

@@ -1,0 +1,34 @@
+"""Named toy experiments: each method is the shared set-up plus its own options."""
+
+import pytest
+
+from gancourse.experiments import METHODS, TOY_STEPS, evaluate, make_toy_trainer
+
+
+def test_methods_differ_only_by_their_options():
+    base = make_toy_trainer("ring", "gan", progress=False)
+    pac = make_toy_trainer("ring", "pacgan4", progress=False)
+    assert pac.D.pack == 4 and base.D.pack == 1
+    assert make_toy_trainer("grid", "unrolled5").config.unrolled_steps == 5
+    wgan = make_toy_trainer("ring", "wgan-gp").config
+    assert (wgan.loss, wgan.gp_weight) == ("wgan", 1.0)
+    assert base.config.steps == TOY_STEPS["ring"] and base.config.lr_decay_start == 0.5
+    assert make_toy_trainer("ring", "collapse").config.lr_decay_start == 1.0
+
+
+def test_seeded_and_overridable():
+    a = make_toy_trainer("ring", "gan", seed=3, steps=5, progress=False)
+    b = make_toy_trainer("ring", "gan", seed=3, steps=5, progress=False)
+    a.train()
+    b.train()
+    assert a.history.d_loss == b.history.d_loss
+    stats = evaluate(a, "ring", n=100)
+    assert set(stats) == {"modes_captured", "n_modes", "high_quality", "reverse_kl"}
+
+
+def test_unknown_names():
+    with pytest.raises(ValueError, match="method must be one of"):
+        make_toy_trainer("ring", "magic")
+    with pytest.raises(ValueError, match="dataset must be 'ring' or 'grid'"):
+        make_toy_trainer("spiral", "gan")
+    assert all(m.description for m in METHODS.values())
