@@ -64,3 +64,26 @@ def test_one_update_per_change_and_widget_assembles(explorer):
 def test_rejects_2d_data():
     with pytest.raises(ValueError, match="data must be a 1-D distribution"):
         GaussianFitExplorer(gc.Ring())
+
+
+def test_game_explorer_follows_the_closed_forms():
+    from gancourse.widgets import GameExplorer
+
+    game = GameExplorer()
+    game.controls["mu_g"].value, game.controls["sigma_g"].value = 0.5, 1.2
+    res = game.result
+    pd, pg = stats.norm(2.0, 0.5), stats.norm(0.5, 1.2)
+    # D* on the figure: p_data / (p_data + p_g), from scipy's densities
+    np.testing.assert_allclose(game.d_line.get_ydata(),
+                               pd.pdf(game.x) / (pd.pdf(game.x) + pg.pdf(game.x)), rtol=1e-9)
+    # C(G) by adaptive quadrature of the integrand written out by hand
+    ref, _ = integrate.quad(lambda t: pd.pdf(t) * np.log(pd.pdf(t) / (pd.pdf(t) + pg.pdf(t)))
+                            + pg.pdf(t) * np.log(pg.pdf(t) / (pd.pdf(t) + pg.pdf(t))),
+                            -6, 6, points=[0.5, 2.0], limit=200)
+    assert res["value"] == pytest.approx(ref, abs=1e-5)
+    assert res["value"] == pytest.approx(-np.log(4) + 2 * res["js"], abs=1e-5)
+    # at P_G = P_data the game's value is -log 4 and JS = 0
+    game.controls["mu_g"].value, game.controls["sigma_g"].value = 2.0, 0.5
+    assert game.result["value"] == pytest.approx(-np.log(4), abs=1e-9)
+    assert game.result["js"] == pytest.approx(0.0, abs=1e-12)
+    assert "-1.3863" in game.readout_html.value

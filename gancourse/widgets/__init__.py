@@ -5,6 +5,7 @@ Each explorer keeps its logic testable: set ``explorer.controls[name].value`` an
 """
 
 from .base import Explorer
+from .gan_game import GameExplorer
 from .gaussian_fit import GaussianFitExplorer
 
-__all__ = ["Explorer", "GaussianFitExplorer"]
+__all__ = ["Explorer", "GaussianFitExplorer", "GameExplorer"]
