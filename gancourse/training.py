@@ -50,6 +50,7 @@ class TrainConfig:
     lr_d: float = 1e-3  # discriminator learning rate (Adam)
     lr_g: float = 1e-3  # generator learning rate (Adam)
     betas: tuple[float, float] = (0.5, 0.999)  # Adam's betas, as in DCGAN
+    optimizer: str = "adam"  # "adam", or "sgd" (plain gradient steps, as in Algorithm 1)
     lr_decay_start: float = 1.0  # fraction of `steps` after which both lrs decay linearly ...
     lr_final: float = 0.1  # ... to this fraction of their initial value at the last step
     real_label: float = 1.0  # < 1: one-sided label smoothing (BCE losses)
@@ -83,6 +84,8 @@ class TrainConfig:
             raise ValueError(f"lr_final must be in (0, 1], got {self.lr_final}")
         if not 0 < self.real_label <= 1:
             raise ValueError(f"real_label must be in (0, 1], got {self.real_label}")
+        if self.optimizer not in ("adam", "sgd"):
+            raise ValueError(f"optimizer must be 'adam' or 'sgd', got {self.optimizer!r}")
         pair = get_loss(self.loss)
         if self.real_label < 1 and pair.critic:
             raise ValueError(f"real_label (label smoothing) needs a BCE loss, not {self.loss!r}")
@@ -170,8 +173,8 @@ class GANTrainer:
         if self.config.mismatch_weight and not self.conditional:
             raise ValueError("mismatch_weight needs a conditional generator (n_classes > 0)")
         c = self.config
-        self.opt_g = torch.optim.Adam(self.G.parameters(), lr=c.lr_g, betas=c.betas)
-        self.opt_d = torch.optim.Adam(self.D.parameters(), lr=c.lr_d, betas=c.betas)
+        self.opt_g = self._optimizer(self.G, c.lr_g)
+        self.opt_d = self._optimizer(self.D, c.lr_d)
         self.metrics, self.callback = metrics, callback
         self.checkpoint_path = Path(checkpoint_path) if checkpoint_path else None
         self.history = History()
@@ -181,6 +184,11 @@ class GANTrainer:
         self.fixed_z = torch.randn(c.n_snapshot, G.latent_dim, generator=fixed)
         self.fixed_y = (torch.arange(c.n_snapshot) % G.n_classes) if self.conditional else None
         self._last = {}
+
+    def _optimizer(self, net: nn.Module, lr: float) -> torch.optim.Optimizer:
+        if self.config.optimizer == "sgd":
+            return torch.optim.SGD(net.parameters(), lr=lr)
+        return torch.optim.Adam(net.parameters(), lr=lr, betas=self.config.betas)
 
     # -- sampling ------------------------------------------------------------------------------
     def _z(self, n: int) -> torch.Tensor:
@@ -258,7 +266,7 @@ class GANTrainer:
             # First-order unrolling (Metz et al. 2017, without the second-order term): G
             # answers a copy of D that has already reacted to the current G.
             D = copy.deepcopy(self.D)
-            opt = torch.optim.Adam(D.parameters(), lr=c.lr_d, betas=c.betas)
+            opt = self._optimizer(D, self.opt_d.param_groups[0]["lr"])
             opt.load_state_dict(self.opt_d.state_dict())
             for _ in range(c.unrolled_steps):
                 self._d_step(D, opt)

@@ -170,6 +170,16 @@ def test_every_option_trains(options, dkw):
         assert max(p.abs().max().item() for p in t.D.parameters()) <= 0.01
 
 
+def test_sgd_takes_plain_gradient_steps():
+    t = make(TrainConfig(steps=1, batch_size=32, optimizer="sgd", lr_g=0.1, progress=False))
+    assert isinstance(t.opt_g, torch.optim.SGD) and isinstance(t.opt_d, torch.optim.SGD)
+    before = params(t.G)
+    t._g_step()
+    grads = [p.grad.clone() for p in t.G.parameters()]
+    for b, a, g in zip(before, params(t.G), grads):
+        torch.testing.assert_close(a, b - 0.1 * g)
+
+
 def test_instance_noise_is_annealed():
     t = make(TrainConfig(steps=10, instance_noise=0.4, progress=False))
     assert t._noise_std() == pytest.approx(0.4)
@@ -214,6 +224,7 @@ def test_tensor_data_with_labels():
     (dict(loss="wgan", real_label=0.9), "label smoothing"),
     (dict(gp_weight=-1.0), "gp_weight must be >= 0"),
     (dict(loss="nope"), "loss must be one of"),
+    (dict(optimizer="rmsprop"), "optimizer must be 'adam' or 'sgd'"),
 ])
 def test_config_validation(kwargs, match):
     with pytest.raises(ValueError, match=match):
