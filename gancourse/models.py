@@ -25,7 +25,7 @@ from torch import nn
 from ._checks import check_count
 
 __all__ = ["mlp", "MLPGenerator", "MLPDiscriminator", "MinibatchStd", "AffineGenerator",
-           "count_parameters"]
+           "count_parameters", "probability_on_grid"]
 
 
 def mlp(in_dim: int, out_dim: int, hidden: Sequence[int] = (64, 64),
@@ -55,6 +55,17 @@ def mlp(in_dim: int, out_dim: int, hidden: Sequence[int] = (64, 64),
 def count_parameters(module: nn.Module) -> int:
     """Number of trainable parameters."""
     return sum(p.numel() for p in module.parameters() if p.requires_grad)
+
+
+@torch.no_grad()
+def probability_on_grid(D: nn.Module, x) -> "np.ndarray":
+    """D(x) = sigmoid(logit) of a 1-D discriminator at the points ``x`` (shape (n,)), as NumPy."""
+    import numpy as np
+
+    param = next(D.parameters(), None)
+    device = param.device if param is not None else "cpu"
+    xt = torch.as_tensor(np.asarray(x, dtype=np.float32), device=device)[:, None]  # (n, 1)
+    return torch.sigmoid(D(xt))[:, 0].double().cpu().numpy()
 
 
 class _LabelCode(nn.Module):

@@ -36,7 +36,7 @@ from .distributions import Distribution, GaussianMixture
 from .losses import clip_weights, get_loss, gradient_penalty
 
 __all__ = ["TrainConfig", "History", "GANTrainer", "TrainingDiverged", "train_gan",
-           "load_or_train"]
+           "load_or_train", "FrameRecorder"]
 
 
 @dataclass
@@ -428,3 +428,30 @@ def load_or_train(path: str | Path, make_trainer: Callable[[], GANTrainer]) -> G
     trainer.train()
     trainer.save(path)
     return trainer
+
+
+class FrameRecorder:
+    """A callback that keeps 1-D "frames" of the game at chosen generator steps.
+
+    Each frame is a dict with the step, D(x) on the grid ``x`` and, when the generator has a
+    ``density`` method (:class:`~gancourse.models.AffineGenerator`), p_g on the grid -- what
+    Figure 1 of Goodfellow et al. (2014) draws. Use as ``GANTrainer(..., callback=recorder)``;
+    call ``recorder.record(trainer)`` once before training for the frame at step 0.
+    """
+
+    def __init__(self, x, steps):
+        self.x = np.asarray(x, dtype=float)
+        self.steps = set(int(s) for s in steps)
+        self.frames: list[dict[str, Any]] = []
+
+    def record(self, trainer: GANTrainer) -> None:
+        from .models import probability_on_grid
+
+        frame = {"step": trainer.step, "d": probability_on_grid(trainer.D, self.x)}
+        if hasattr(trainer.G, "density"):
+            frame["p_g"] = trainer.G.density(self.x)
+        self.frames.append(frame)
+
+    def __call__(self, trainer: GANTrainer) -> None:
+        if trainer.step in self.steps:
+            self.record(trainer)

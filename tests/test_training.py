@@ -279,3 +279,19 @@ def test_affine_generator_density_and_training():
     assert torch.allclose(G(z), -1.0 + 2.0 * z, atol=1e-6)
     with pytest.raises(ValueError, match="sigma must be positive"):
         AffineGenerator(0.0, 0.0)
+
+
+def test_frame_recorder_keeps_the_chosen_steps():
+    from gancourse.models import probability_on_grid
+    from gancourse.training import FrameRecorder
+
+    gc.seed_everything(0)
+    x = np.linspace(-3, 3, 31)
+    rec = FrameRecorder(x, steps=[2, 5])
+    t = GANTrainer(AffineGenerator(0.0, 1.0), MLPDiscriminator(1, (8,)), gc.Gaussian1D(1.0, 1.0),
+                   TrainConfig(steps=5, batch_size=16, progress=False), callback=rec)
+    rec.record(t)
+    t.train()
+    assert [f["step"] for f in rec.frames] == [0, 2, 5]
+    np.testing.assert_allclose(rec.frames[-1]["d"], probability_on_grid(t.D, x))
+    assert rec.frames[0]["p_g"].shape == (31,) and np.all(rec.frames[-1]["d"] <= 1)
