@@ -1,0 +1,133 @@
+"""Public checks for exercises 02: the GAN game and the optimal discriminator.
+
+Expected values come from closed forms and scipy quadrature, computed in the grader.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from scipy import integrate, stats
+from scipy.special import expit
+
+from ..checks import Registry, expect_close, expect_tensor, expect_true
+
+
+def _softplus(t):
+    return np.logaddexp(0.0, t)
+
+
+def register(reg: Registry) -> None:
+    import torch
+
+    rng = np.random.default_rng(202)
+
+    # ---------------------------------------------------------------- 02.1 D*
+    ex = reg.exercise("02", "02.1", function="optimal_discriminator",
+                      title="The optimal discriminator")
+    a, b = rng.random(20), rng.random(20)
+
+    @ex.check(points=1, name="p_data / (p_data + p_g) on 20 random points")
+    def _(call):
+        expect_close(call(a, b), a / (a + b), what="optimal_discriminator(p_data, p_g)")
+
+    @ex.check(points=1, name="1 where only data live, 0 where only fakes, 1/2 where neither")
+    def _(call):
+        got = call(np.array([0.0, 0.3, 0.0]), np.array([0.0, 0.0, 0.2]))
+        expect_close(got, np.array([0.5, 1.0, 0.0]), what="D* for p_data=[0, .3, 0], "
+                                                          "p_g=[0, 0, .2]")
+
+    # ---------------------------------------------------------------- 02.2 D loss
+    ex = reg.exercise("02", "02.2", function="discriminator_loss",
+                      title="The discriminator's loss on logits")
+    lr, lf = rng.normal(0, 2, 7), rng.normal(0, 2, 5)
+
+    @ex.check(points=1, name="value on random logits (7 real, 5 fake)")
+    def _(call):
+        got = call(torch.tensor(lr), torch.tensor(lf))
+        expect_tensor(got, "discriminator_loss(...)")
+        expect_close(np.reshape(got, ()), _softplus(-lr).mean() + _softplus(lf).mean(),
+                     what="the loss", rtol=1e-6)
+
+    @ex.check(points=1, name="gradients with respect to the logits")
+    def _(call):
+        _, grads = call.with_grad(torch.tensor(lr), torch.tensor(lf), wrt=[0, 1])
+        expect_close(grads[0], -(1 - expit(lr)) / len(lr), what="d loss / d logits_real",
+                     rtol=1e-5)
+        expect_close(grads[1], expit(lf) / len(lf), what="d loss / d logits_fake", rtol=1e-5)
+
+    @ex.check(points=1, name="no overflow for logits of +-200")
+    def _(call):
+        big_r, big_f = np.array([-200.0, 200.0]), np.array([200.0, -200.0])
+        got = call(torch.tensor(big_r), torch.tensor(big_f))
+        expect_close(np.reshape(got, ()), _softplus(-big_r).mean() + _softplus(big_f).mean(),
+                     what="the loss for logits of +-200", rtol=1e-9)
+
+    # ---------------------------------------------------------------- 02.3 G loss
+    ex = reg.exercise("02", "02.3", function="generator_loss",
+                      title="The non-saturating generator loss")
+
+    @ex.check(points=1, name="value and gradient on random logits")
+    def _(call):
+        got, grads = call.with_grad(torch.tensor(lf), wrt=[0])
+        expect_close(np.reshape(got, ()), _softplus(-lf).mean(), what="the loss", rtol=1e-6)
+        expect_close(grads[0], -(1 - expit(lf)) / len(lf), what="d loss / d logits_fake",
+                     rtol=1e-5)
+
+    @ex.check(points=1, name="finite and correct when D rejects the fakes (logit -300)")
+    def _(call):
+        got = call(torch.tensor([-300.0, -300.0]))
+        expect_close(np.reshape(got, ()), 300.0, what="generator_loss([-300, -300])",
+                     rtol=1e-9)
+
+    # ---------------------------------------------------------------- 02.4 C(G)
+    ex = reg.exercise("02", "02.4", function="generator_criterion",
+                      title="The value of the game against D*")
+    x = np.linspace(-12, 12, 24001)
+    pd, pg = stats.norm(0, 1), stats.norm(1, 1.5)
+
+    @ex.check(points=1, name="two Gaussians: equals the integral, computed by quadrature")
+    def _(call):
+        def integrand(t):
+            a_, b_ = pd.pdf(t), pg.pdf(t)
+            return a_ * math.log(a_ / (a_ + b_)) + b_ * math.log(b_ / (a_ + b_))
+
+        reference, _ = integrate.quad(integrand, -12, 12, limit=200)
+        expect_close(call(pd.pdf(x), pg.pdf(x), x), reference, what="C(G)", atol=1e-6)
+
+    @ex.check(points=1, name="-log 4 for equal densities, 0 for disjoint supports")
+    def _(call):
+        p = pd.pdf(x)
+        expect_close(call(p, p, x), -math.log(4) * np.trapezoid(p, x), what="C(G) for P_G = "
+                     "P_data", atol=1e-9)
+        u = np.linspace(-1, 4, 5001)
+        got = call(stats.uniform.pdf(u, 0, 1), stats.uniform.pdf(u, 2, 1), u)
+        expect_true(np.ndim(got) == 0 and abs(float(got)) < 1e-9,
+                    f"C(G) for disjoint supports should be 0 (-log 4 + 2 log 2), got {got}")
+
+    # ---------------------------------------------------------------- 02.5 experiment
+    ex = reg.exercise("02", "02.5", function="estimate_js_with_discriminator",
+                      title="Estimating JSD with a trained discriminator")
+    grid = np.linspace(-12, 12, 24001)
+
+    def true_js(p, q) -> float:
+        a_, b_ = p.pdf(grid), q.pdf(grid)
+        m = 0.5 * (a_ + b_)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            terms = (np.where(a_ > 0, a_ * np.log(a_ / m), 0.0)
+                     + np.where(b_ > 0, b_ * np.log(b_ / m), 0.0))
+        return 0.5 * float(np.trapezoid(terms, grid))
+
+    for points, (mean, std) in ((2, (1.0, 1.0)), (1, (3.0, 0.5))):
+        x_real = rng.normal(0.0, 1.0, 4000)
+        x_fake = rng.normal(mean, std, 4000)
+        truth = true_js(stats.norm(0, 1), stats.norm(mean, std))
+
+        @ex.check(points=points, name=f"N(0, 1) vs N({mean:g}, {std:g}^2): within 0.03 of the "
+                                      f"true JSD ({truth:.3f}), 1000 steps")
+        def _(call, x_real=x_real, x_fake=x_fake, truth=truth):
+            got = call(x_real, x_fake, 1000, 0)
+            expect_true(np.ndim(got) == 0, f"the estimate should be one number, got shape "
+                                           f"{np.shape(got)}")
+            expect_close(got, truth, what="the JSD estimate", atol=0.03, rtol=0)

@@ -1,0 +1,373 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# # Lecture 02 · The GAN game and the optimal discriminator
+#
+# **Goals of this lecture**
+#
+# 1. Write down the game between a generator $G$ and a discriminator $D$, and its value
+#    $V(G, D)$.
+# 2. Derive the best discriminator $D^*$ for a fixed generator, and check that a network
+#    trained on samples finds it.
+# 3. Show that the game, played against $D^*$, measures the Jensen–Shannon divergence:
+#    $\max_D V(G, D) = -\log 4 + 2\,\mathrm{JSD}(P_{data}\,\|\,P_G)$.
+# 4. Run Algorithm 1 and watch $P_G$ move onto $P_{data}$.
+# 5. See why practitioners replace the generator's loss $\log(1 - D(G(z)))$ by
+#    $-\log D(G(z))$.
+
+# %% [markdown] slideshow={"slide_type": "skip"}
+# ## Set-up
+
+# %% slideshow={"slide_type": "skip"}
+import math
+
+import matplotlib.pyplot as plt
+import numpy as np
+import torch
+
+import gancourse as gc
+from gancourse.losses import g_loss_minimax, g_loss_nonsaturating
+from gancourse.models import AffineGenerator, MLPDiscriminator, probability_on_grid
+from gancourse.plots import plot_game_frame
+from gancourse.training import FrameRecorder, GANTrainer, TrainConfig
+from gancourse.widgets import GameExplorer
+
+gc.seed_everything(0)
+device = gc.get_device()
+LOG4 = math.log(4)
+x = np.linspace(-6, 6, 2401)  # integration grid for every density below
+print("computing on", device)
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 1. The game
+#
+# Lecture 01 ended with a problem: a generator $G(z;\theta_g)$, $z \sim p_z = \mathcal N(0, I)$,
+# defines $P_G$ only through its samples. Goodfellow et al. (2014) proposed to let a second
+# network judge those samples. The discriminator $D(x;\theta_d) \in (0, 1)$ is the
+# probability that $x$ is real; it is trained to tell real from generated samples, while $G$ is
+# trained to fool it. Both optimise one value,
+#
+# $$V(G, D) = \mathbb E_{x\sim P_{data}}[\log D(x)] + \mathbb E_{z\sim p_z}[\log(1 - D(G(z)))]
+#           = \int p_{data}(x)\log D(x) + p_g(x)\log(1 - D(x))\,dx ,$$
+#
+# which $D$ maximises (it is the log-likelihood of a real-versus-fake classifier) and $G$
+# minimises:
+#
+# $$G^* = \arg\min_G \max_D V(G, D).$$
+#
+# The generator never sees a density; it only needs gradients of $D$ at its own samples.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 2. The best discriminator for a fixed generator
+#
+# Fix $G$. For each $x$, $V$'s integrand is $a \log D + b \log(1 - D)$ with $a = p_{data}(x)$ and
+# $b = p_g(x)$. Setting its derivative $a/D - b/(1 - D)$ to zero gives
+#
+# $$D^*(x) = \frac{p_{data}(x)}{p_{data}(x) + p_g(x)} .$$
+#
+# Where only data live, $D^* = 1$; where only generated samples land, $D^* = 0$; where the two
+# densities are equal, $D^* = \tfrac12$. First a numerical check of the calculus: maximise
+# $a \log D + b \log(1 - D)$ by brute force over a fine grid of $D$.
+
+# %% slideshow={"slide_type": "subslide"}
+d_grid = np.linspace(1e-5, 1 - 1e-5, 200_001)
+rng = np.random.default_rng(0)
+for a, b in rng.random((5, 2)):
+    brute = d_grid[np.argmax(a * np.log(d_grid) + b * np.log1p(-d_grid))]
+    formula = gc.optimal_discriminator([a], [b])[0]
+    print(f"a={a:.3f} b={b:.3f}: brute force D={brute:.5f}, a/(a+b)={formula:.5f}")
+    assert abs(brute - formula) < 1e-4  # claim: the pointwise maximiser is a / (a + b)
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### A network trained on samples finds D*
+# Take a two-mode $P_{data}$ and a fixed, wide Gaussian generator, and train only the
+# discriminator (an MLP with two hidden layers of 64 units) on minibatches of 256 real and 256
+# generated samples. It never sees a density, yet it should land on the curve $D^*$ wherever
+# samples actually fall.
+
+# %% slideshow={"slide_type": "subslide"}
+p_data_dist = gc.GaussianMixture([-1.5, 1.5], [0.5, 0.5])
+gc.seed_everything(0)
+G_fixed = AffineGenerator(0.0, 1.5)
+D = MLPDiscriminator(1, (64, 64))
+trainer = GANTrainer(G_fixed, D, p_data_dist,
+                     TrainConfig(steps=1, batch_size=256, lr_d=2e-3, progress=False),
+                     device=device)
+trainer.train_discriminator(2000)
+
+p_data, p_g = p_data_dist.pdf(x), G_fixed.density(x)
+d_star = gc.optimal_discriminator(p_data, p_g)
+d_trained = probability_on_grid(trainer.D, x)
+where_mass = (p_data + p_g) > 0.05
+err = np.abs(d_trained - d_star)[where_mass].max()
+print(f"largest |D - D*| where p_data + p_g > 0.05: {err:.3f}")
+assert err < 0.1  # claim: the trained D matches D* where the densities carry mass
+
+fig, ax = plt.subplots(figsize=(8, 3.2))
+ax.plot(x, p_data, "k:", label="$p_{data}$")
+ax.plot(x, p_g, "g", label="$p_g$ (fixed)")
+ax.plot(x, d_star, "b", lw=2, alpha=0.5, label="$D^*$ (formula)")
+ax.plot(x, d_trained, "r--", label="D trained on samples")
+ax.axvspan(x[where_mass][0], x[where_mass][-1], color="gray", alpha=0.08,
+           label="where $p_{data}+p_g>0.05$")
+ax.set(xlabel="x", ylabel="density / probability", title="A trained discriminator finds $D^*$")
+ax.legend(fontsize=8, loc="upper left")
+plt.show()
+
+# %% [markdown] slideshow={"slide_type": "notes"}
+# Far in the tails the trained curve may wander: no sample ever lands there, so nothing
+# tells the network what to output. That is the first hint of lecture 03's problem.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 3. What the game measures
+#
+# Put $D^*$ back into $V$:
+#
+# $$C(G) = \max_D V(G, D)
+#  = \int p_{data}\log\frac{p_{data}}{p_{data}+p_g} + p_g \log\frac{p_g}{p_{data}+p_g}\,dx .$$
+#
+# Writing $M = \tfrac12(P_{data} + P_G)$, each fraction is $\tfrac12 \cdot p/m$, so
+#
+# $$C(G) = -\log 4 + \mathrm{KL}(P_{data}\,\|\,M) + \mathrm{KL}(P_G\,\|\,M)
+#        = -\log 4 + 2\,\mathrm{JSD}(P_{data}\,\|\,P_G).$$
+#
+# Since $\mathrm{JSD} \ge 0$ with equality only when the distributions coincide, the game's
+# global optimum is $P_G = P_{data}$, where $C(G) = -\log 4$. Check with the trained $D$: its
+# value can only be below $C(G)$ (no $D$ beats $D^*$), and should be close.
+
+# %% slideshow={"slide_type": "subslide"}
+c_of_g = gc.generator_criterion(p_data, p_g, x)  # -log 4 + 2 JSD, JSD by quadrature
+v_trained = gc.value_on_grid(p_data, p_g, d_trained, x)  # V(G, D_trained) by quadrature
+x_real = p_data_dist.sample(20_000, seed=11).to(device)
+x_fake = G_fixed(torch.randn(20_000, 1, generator=torch.Generator().manual_seed(12))
+                 .to(device)).detach()
+with torch.no_grad():
+    v_samples = gc.value_function_from_logits(trainer.D(x_real)[:, 0], trainer.D(x_fake)[:, 0])
+print(f"C(G) = -log 4 + 2 JSD          = {c_of_g:.4f}")
+print(f"V(G, D_trained), by quadrature = {v_trained:.4f}")
+print(f"V(G, D_trained), from samples  = {v_samples:.4f}")
+# Claims: V(G, D_trained) <= C(G) (up to quadrature error), and close to it.
+assert v_trained <= c_of_g + 1e-6 and c_of_g - v_trained < 0.02
+assert abs(v_samples - v_trained) < 0.02  # the sample average estimates the same value
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### When the generator is perfect
+# If $P_G = P_{data}$, no discriminator can do better than guessing: $D^* = \tfrac12$
+# everywhere and $V = \log\tfrac12 + \log\tfrac12 = -\log 4$.
+
+# %% slideshow={"slide_type": "fragment"}
+same = gc.Gaussian1D(1.0, 0.8)
+gc.seed_everything(0)
+trainer_same = GANTrainer(AffineGenerator(1.0, 0.8), MLPDiscriminator(1, (64, 64)), same,
+                          TrainConfig(steps=1, batch_size=256, lr_d=2e-3, progress=False),
+                          device=device)
+trainer_same.train_discriminator(1000)
+p_same = same.pdf(x)
+d_same = probability_on_grid(trainer_same.D, x)
+print(f"C(G) = {gc.generator_criterion(p_same, p_same, x):.6f};  -log 4 = {-LOG4:.6f}")
+print(f"V(G, D_trained) = {gc.value_on_grid(p_same, p_same, d_same, x):.6f}; "
+      f"max |D - 1/2| where data live: {np.abs(d_same - 0.5)[p_same > 0.05].max():.3f}")
+assert gc.generator_criterion(p_same, p_same, x) == -LOG4  # exactly, by construction
+assert abs(gc.value_on_grid(p_same, p_same, d_same, x) + LOG4) < 0.01
+assert np.abs(d_same - 0.5)[p_same > 0.05].max() < 0.1
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 4. Algorithm 1: playing the game
+#
+# Goodfellow et al. train both players by alternating stochastic gradient steps:
+#
+# > **for** each training iteration:
+# > &nbsp;&nbsp;**for** $k$ steps: sample $m$ noise vectors $z^{(i)}$ and $m$ data points
+# > $x^{(i)}$; *ascend* $\nabla_{\theta_d} \frac1m \sum_i \log D(x^{(i)}) + \log(1 - D(G(z^{(i)})))$
+# > &nbsp;&nbsp;sample $m$ noise vectors; *descend*
+# > $\nabla_{\theta_g} \frac1m \sum_i \log(1 - D(G(z^{(i)})))$
+#
+# `gancourse.training.GANTrainer` is this loop (with $k$ = `k_steps`, $m$ = `batch_size`).
+# Below, the data are $\mathcal N(2, 0.75^2)$ and the generator is $G(z) = \mu + \sigma z$,
+# so $p_g$ is known exactly at every step and we can draw it, as in the paper's Figure 1:
+# data (black dots), $p_g$ (green), $D$ (blue dashes).
+
+# %% slideshow={"slide_type": "subslide"}
+data = gc.Gaussian1D(2.0, 0.75)
+gc.seed_everything(0)
+G = AffineGenerator(-1.0, 0.3)
+D = MLPDiscriminator(1, (64, 64))
+frames = FrameRecorder(x, steps=[50, 300, 1500])
+js_curve = []
+
+
+def track(trainer):
+    frames(trainer)
+    js_curve.append(gc.js_on_grid(data.pdf(x), trainer.G.density(x), x))
+
+
+game = GANTrainer(G, D, data, TrainConfig(steps=1500, batch_size=256, lr_d=2e-3, lr_g=5e-3,
+                                          k_steps=1, progress=False),
+                  device=device, callback=track)
+frames.record(game)  # step 0
+js_start = gc.js_on_grid(data.pdf(x), G.density(x), x)
+history = game.train()
+mu, sigma = float(G.mu.detach()), G.sigma
+print(f"after {game.step} steps: mu = {mu:.3f} (data 2.0), sigma = {sigma:.3f} (data 0.75)")
+print(f"JSD: {js_start:.3f} at the start -> {js_curve[-1]:.4f} at the end")
+final_d = frames.frames[-1]["d"]
+# Claims: P_G moves onto P_data, the JSD collapses, and D ends up undecided where data live.
+assert abs(mu - 2.0) < 0.1 and abs(sigma - 0.75) < 0.1
+assert js_start > 0.5 and js_curve[-1] < 0.01
+assert np.abs(final_d - 0.5)[data.pdf(x) > 0.05].max() < 0.1
+
+# %% slideshow={"slide_type": "subslide"}
+fig, axes = plt.subplots(1, len(frames.frames), figsize=(13, 2.8), sharey=True)
+for ax, frame, letter in zip(axes, frames.frames, "abcd"):
+    plot_game_frame(ax, x, data.pdf(x), frame["p_g"], frame["d"],
+                    title=f"({letter}) step {frame['step']}", legend=letter == "a")
+    ax.set_xlim(-3, 5)
+    if letter != "a":
+        ax.set_ylabel("")
+plt.show()
+
+fig, ax = plt.subplots(figsize=(6, 2.6))
+ax.semilogy(np.arange(1, len(js_curve) + 1), js_curve)
+ax.set(xlabel="generator step", ylabel="JSD (nats)", title="The divergence the game minimises")
+plt.show()
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 5. A loss that saturates, and the fix
+#
+# Early in training $G$ is poor, $D$ rejects its samples confidently, and $D(G(z)) \approx 0$.
+# Look at the generator's loss there, written with $D = \sigma(\ell)$ for the logit $\ell$:
+#
+# * minimax: $\log(1 - D(G(z)))$, gradient $\partial/\partial \ell = -D$ — almost **zero**;
+# * non-saturating: $-\log D(G(z))$, gradient $\partial/\partial \ell = -(1 - D)$ — almost
+#   **$-1$**.
+#
+# Both have the same fixed point (they push $D(G(z))$ up), but only the second gives a strong
+# signal when $G$ is bad. Goodfellow et al. recommend it for that reason.
+
+# %% slideshow={"slide_type": "subslide"}
+logits = torch.linspace(-8, 8, 401, requires_grad=True)
+d_prob = torch.sigmoid(logits).detach().numpy()
+grads = {}
+for name, fn in (("minimax  log(1 - D)", g_loss_minimax), ("non-saturating  -log D", g_loss_nonsaturating)):
+    # per-sample loss = mean over a batch of one; autograd gives d loss / d logit
+    per_sample = torch.stack([fn(l[None]) for l in logits])
+    (g,) = torch.autograd.grad(per_sample.sum(), logits)
+    grads[name] = (per_sample.detach().numpy(), g.numpy())
+# Claims: autograd agrees with the closed forms -D and -(1 - D).
+np.testing.assert_allclose(grads["minimax  log(1 - D)"][1], -d_prob, atol=1e-6)
+np.testing.assert_allclose(grads["non-saturating  -log D"][1], -(1 - d_prob), atol=1e-6)
+
+fig, axes = plt.subplots(1, 2, figsize=(10, 3))
+for name, (loss_vals, g) in grads.items():
+    axes[0].plot(d_prob, loss_vals, label=name)
+    axes[1].plot(d_prob, g, label=name)
+axes[0].set(xlabel="D(G(z))", ylabel="generator loss", title="The two generator losses")
+axes[1].set(xlabel="D(G(z))", ylabel="d loss / d logit", title="Their gradients")
+for ax in axes:
+    ax.axvspan(0, 0.05, color="red", alpha=0.1)
+    ax.legend(fontsize=8)
+plt.show()
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Measured: a poor start
+# The generator starts at $\mathcal N(-3, 0.5^2)$, far from the data $\mathcal N(2, 0.75^2)$,
+# against a discriminator pre-trained until it rejects the fakes. Both generators take plain
+# gradient steps (as in Algorithm 1) for 400 iterations, from the same start and seed.
+
+# %% slideshow={"slide_type": "subslide"}
+def poor_start(loss: str, optimizer: str, lr_g: float, lr_d: float):
+    gc.seed_everything(1)
+    G = AffineGenerator(-3.0, 0.5)
+    trainer = GANTrainer(G, MLPDiscriminator(1, (64, 64)), data,
+                         TrainConfig(steps=400, batch_size=256, lr_d=lr_d, lr_g=lr_g,
+                                     loss=loss, optimizer=optimizer, progress=False),
+                         device=device)
+    trainer.train_discriminator(300)
+    z = torch.randn(4096, 1, generator=torch.Generator().manual_seed(2)).to(device)
+    logits_fake = trainer.D(G(z))
+    fn = g_loss_minimax if loss == "minimax" else g_loss_nonsaturating
+    (g_mu,) = torch.autograd.grad(fn(logits_fake), G.mu)
+    d_fake = torch.sigmoid(logits_fake).mean().item()
+    trainer.train()
+    return {"D(G(z))": d_fake, "|dL/dmu| at start": abs(g_mu.item()),
+            "mu after": float(G.mu.detach()), "sigma after": G.sigma}
+
+
+sgd = {loss: poor_start(loss, "sgd", lr_g=0.02, lr_d=0.2)
+       for loss in ("minimax", "nonsaturating")}
+for loss, r in sgd.items():
+    print(f"{loss:<14} " + ", ".join(f"{k} = {v:.4g}" for k, v in r.items()))
+ratio = sgd["nonsaturating"]["|dL/dmu| at start"] / sgd["minimax"]["|dL/dmu| at start"]
+print(f"gradient ratio at the start: {ratio:.0f}x")
+# Claims: D rejects the fakes; the minimax gradient is orders of magnitude smaller; with
+# gradient steps the minimax generator barely moves while the non-saturating one reaches
+# the data.
+assert sgd["minimax"]["D(G(z))"] < 0.01 and ratio > 100
+assert abs(sgd["minimax"]["mu after"] - (-3.0)) < 0.1
+assert abs(sgd["nonsaturating"]["mu after"] - 2.0) < 0.2
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# **A caveat worth knowing.** Adam, the optimiser used almost everywhere, divides each gradient
+# by a running estimate of its size, so a consistently tiny gradient still produces steps of
+# about the learning rate. With Adam the minimax generator does move — but mostly by widening
+# $\sigma$ until its tail reaches the data, a poor way to learn:
+
+# %% slideshow={"slide_type": "fragment"}
+adam = {loss: poor_start(loss, "adam", lr_g=5e-3, lr_d=2e-3)
+        for loss in ("minimax", "nonsaturating")}
+for loss, r in adam.items():
+    print(f"{loss:<14} mu after = {r['mu after']:.3f}, sigma after = {r['sigma after']:.3f}")
+assert adam["minimax"]["mu after"] > -2.0  # Adam moves it despite the tiny gradient ...
+assert adam["minimax"]["sigma after"] > 2 * adam["nonsaturating"]["sigma after"]  # ... by blurring
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 6. Try it yourself
+#
+# Move the generator's $\mu_g$ and $\sigma_g$. Watch $D^*$ flip between 0 and 1 where one density
+# dominates, and $C(G)$ stay equal to $-\log 4 + 2\,\mathrm{JSD}$ — reaching $-\log 4$ only when
+# the two densities coincide. What happens to $C(G)$ when the densities barely overlap?
+# (Lecture 03.)
+
+# %% slideshow={"slide_type": "subslide"}
+explorer = GameExplorer(data)
+explorer
+
+# %% slideshow={"slide_type": "skip"}
+explorer.controls["mu_g"].value, explorer.controls["sigma_g"].value = 2.0, 0.75
+assert abs(explorer.result["value"] + LOG4) < 1e-6  # 1e-7 of the mass lies beyond x = 6
+explorer.controls["mu_g"].value, explorer.controls["sigma_g"].value = -1.0, 0.3
+assert abs(explorer.result["value"] - (-LOG4 + 2 * js_start)) < 1e-6
+explorer.controls["mu_g"].value, explorer.controls["sigma_g"].value = -1.0, 1.0
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Summary
+#
+# * The GAN game: $\min_G \max_D V(G, D)$ with
+#   $V = \mathbb E_{P_{data}} \log D + \mathbb E_{p_z} \log(1 - D(G(z)))$.
+# * For a fixed $G$ the best discriminator is $D^* = p_{data} / (p_{data} + p_g)$; a network
+#   trained on samples finds it where samples fall.
+# * Against $D^*$ the game is worth $-\log 4 + 2\,\mathrm{JSD}(P_{data}\,\|\,P_G)$: playing it
+#   minimises the Jensen–Shannon divergence, optimal exactly when $P_G = P_{data}$.
+# * Algorithm 1 alternates $k$ discriminator steps and one generator step.
+# * The generator should minimise $-\log D(G(z))$: $\log(1 - D(G(z)))$ has vanishing gradients
+#   exactly when $G$ is poor (measured: about 3000 times smaller here).
+#
+# ## Further reading
+#
+# * I. Goodfellow et al., *Generative Adversarial Nets*, NeurIPS 2014 (sections 3–4,
+#   Algorithm 1, Figure 1).
+# * I. Goodfellow, *NIPS 2016 Tutorial: Generative Adversarial Networks*, arXiv:1701.00160,
+#   section 3.2 (the non-saturating game).
+# * D. Kingma, J. Ba, *Adam: A Method for Stochastic Optimization*, ICLR 2015 (why step sizes do
+#   not follow gradient magnitudes).

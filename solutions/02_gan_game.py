@@ -1,0 +1,211 @@
+# ---
+# jupyter:
+#   gancourse:
+#     lecture: '02'
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Exercises 02 · The GAN game and the optimal discriminator
+#
+# Five graded exercises that go with lecture 02.
+#
+# **How to work.** Write your code where it says `raise NotImplementedError(...)`, keeping the
+# function's name and arguments. Run the cell under each exercise to check your answer: it
+# prints `PASS`, `FAIL` (with what was expected) or `TODO`. From a terminal:
+# `gancourse check exercises/02_gan_game.ipynb`.
+#
+# **Rules.** Use NumPy and PyTorch; don't call the `gancourse` functions that solve the
+# exercise for you. Your teacher grades with further, hidden tests of the same functions.
+#
+# | exercise | function | points |
+# |---|---|---|
+# | 02.1 The optimal discriminator | `optimal_discriminator` | 2 |
+# | 02.2 The discriminator's loss on logits | `discriminator_loss` | 3 |
+# | 02.3 The non-saturating generator loss | `generator_loss` | 2 |
+# | 02.4 The value of the game against D* | `generator_criterion` | 2 |
+# | 02.5 Estimating JSD with a trained discriminator | `estimate_js_with_discriminator` | 3 |
+
+# %%
+import math
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from gancourse.grading import check
+
+# %% [markdown]
+# ## Exercise 02.1 · The optimal discriminator (2 points)
+#
+# For a fixed generator, $D^*(x) = p_{data}(x) / (p_{data}(x) + p_g(x))$. Where both densities
+# are zero no sample ever lands and any value is optimal; return $\tfrac12$ there (an
+# undecided discriminator) instead of dividing by zero.
+
+# %%
+def optimal_discriminator(p_data, p_g):
+    """D*(x) at each point, from the two densities evaluated there.
+
+    Inputs:
+        p_data, p_g: np.ndarray of shape (n,), non-negative.
+    Returns:
+        np.ndarray of shape (n,) with values in [0, 1]; 0.5 where p_data = p_g = 0.
+    """
+    # Hint: np.where chooses between two arrays; silence 0/0 warnings with np.errstate.
+    ### BEGIN SOLUTION
+    p_data, p_g = np.asarray(p_data, dtype=float), np.asarray(p_g, dtype=float)
+    total = p_data + p_g
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(total > 0, p_data / total, 0.5)
+    ### END SOLUTION
+
+
+# %%
+check("02.1", optimal_discriminator)
+
+# %% [markdown]
+# ## Exercise 02.2 · The discriminator's loss on logits (3 points)
+#
+# The discriminator maximises $\frac1m\sum \log D(x_i) + \frac1m \sum \log(1 - D(G(z_i)))$; as a
+# loss to *minimise*, negate it. Networks output logits $\ell$ with $D = \sigma(\ell)$; compute
+# the loss from logits with $\log\sigma(\ell) = -\mathrm{softplus}(-\ell)$ and
+# $\log(1 - \sigma(\ell)) = -\mathrm{softplus}(\ell)$, which never overflow — unlike
+# `torch.log(torch.sigmoid(l))`, which gives `-inf` for $\ell = -200$.
+
+# %%
+def discriminator_loss(logits_real, logits_fake):
+    """Binary cross-entropy of D: real samples labelled 1, generated samples labelled 0.
+
+    Inputs:
+        logits_real: torch.Tensor of shape (m,), D's logits on real samples.
+        logits_fake: torch.Tensor of shape (m,), D's logits on generated samples.
+    Returns:
+        torch.Tensor of shape (), the mean loss -[mean log D(x) + mean log(1 - D(G(z)))].
+    """
+    # Hint: torch.nn.functional.softplus.
+    ### BEGIN SOLUTION
+    return F.softplus(-logits_real).mean() + F.softplus(logits_fake).mean()
+    ### END SOLUTION
+
+
+# %%
+check("02.2", discriminator_loss)
+
+# %% [markdown]
+# ## Exercise 02.3 · The non-saturating generator loss (2 points)
+#
+# The generator minimises $-\frac1m\sum \log D(G(z_i))$ (lecture 02, section 5). Write it on
+# logits, stable for very negative logits (a discriminator that rejects the fakes).
+
+# %%
+def generator_loss(logits_fake):
+    """Non-saturating generator loss -mean log D(G(z)) from D's logits on generated samples.
+
+    Inputs:
+        logits_fake: torch.Tensor of shape (m,).
+    Returns:
+        torch.Tensor of shape ().
+    """
+    ### BEGIN SOLUTION
+    return F.softplus(-logits_fake).mean()
+    ### END SOLUTION
+
+
+# %%
+check("02.3", generator_loss)
+
+# %% [markdown]
+# ## Exercise 02.4 · The value of the game against D* (2 points)
+#
+# $C(G) = \max_D V(G, D) = \int p_{data}\log D^* + p_g \log(1 - D^*)\,dx$. Compute it for
+# densities given on a grid, with the trapezoidal rule (`np.trapezoid`). Terms where a density
+# is zero contribute zero (the convention $0 \log 0 = 0$). The checks compare with
+# $-\log 4 + 2\,\mathrm{JSD}$, and with what happens when the supports do not overlap.
+
+# %%
+def generator_criterion(p_data, p_g, x):
+    """C(G) for densities p_data and p_g evaluated on the increasing grid x.
+
+    Inputs:
+        p_data, p_g, x: np.ndarray of shape (n,).
+    Returns:
+        float.
+    """
+    # Hint: reuse your optimal_discriminator; use np.where to drop terms with zero density.
+    ### BEGIN SOLUTION
+    p_data, p_g, x = (np.asarray(a, dtype=float) for a in (p_data, p_g, x))
+    d = optimal_discriminator(p_data, p_g)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        integrand = (np.where(p_data > 0, p_data * np.log(d), 0.0)
+                     + np.where(p_g > 0, p_g * np.log(1 - d), 0.0))
+    return float(np.trapezoid(integrand, x))
+    ### END SOLUTION
+
+
+# %%
+check("02.4", generator_criterion)
+
+# %% [markdown]
+# ## Exercise 02.5 · Estimating JSD with a trained discriminator (3 points)
+#
+# A small experiment: since $\max_D V = -\log 4 + 2\,\mathrm{JSD}$, a well-trained
+# discriminator *estimates* the divergence from samples alone:
+# $\widehat{\mathrm{JSD}} = (\hat V + \log 4)/2$. Train an MLP discriminator (for example
+# 1 → 32 → 32 → 1 with LeakyReLU(0.2)) with your `discriminator_loss` and Adam
+# (lr = 2e-3, betas (0.5, 0.999)) for `steps` steps on minibatches of 256 real and 256 fake
+# samples, then compute $\hat V$ on all the samples. The check compares your estimate with the
+# JSD computed by quadrature from the true densities.
+
+# %%
+def estimate_js_with_discriminator(x_real, x_fake, steps, seed):
+    """Estimate JSD(P_real || P_fake) from samples by training a discriminator.
+
+    Inputs:
+        x_real: np.ndarray of shape (n,), samples of P_real.
+        x_fake: np.ndarray of shape (n',), samples of P_fake.
+        steps: int, number of optimiser steps.
+        seed: int, call torch.manual_seed(seed) first so that the result is reproducible.
+    Returns:
+        float, the estimate (V_hat + log 4) / 2.
+    """
+    # Hint: samples as tensors of shape (n, 1); draw minibatch indices with torch.randint.
+    ### BEGIN SOLUTION
+    torch.manual_seed(seed)
+    xr = torch.as_tensor(np.asarray(x_real, dtype=np.float32))[:, None]
+    xf = torch.as_tensor(np.asarray(x_fake, dtype=np.float32))[:, None]
+    D = torch.nn.Sequential(torch.nn.Linear(1, 32), torch.nn.LeakyReLU(0.2),
+                            torch.nn.Linear(32, 32), torch.nn.LeakyReLU(0.2),
+                            torch.nn.Linear(32, 1))
+    optimiser = torch.optim.Adam(D.parameters(), lr=2e-3, betas=(0.5, 0.999))
+    for _ in range(steps):
+        real = xr[torch.randint(len(xr), (256,))]
+        fake = xf[torch.randint(len(xf), (256,))]
+        loss = discriminator_loss(D(real)[:, 0], D(fake)[:, 0])
+        optimiser.zero_grad()
+        loss.backward()
+        optimiser.step()
+    with torch.no_grad():
+        value = -discriminator_loss(D(xr)[:, 0], D(xf)[:, 0])
+    return float((value + math.log(4)) / 2)
+    ### END SOLUTION
+
+
+# %%
+check("02.5", estimate_js_with_discriminator)
+
+# %% [markdown]
+# ## Going further (not graded)
+#
+# * Run `estimate_js_with_discriminator` on 50 samples of each distribution instead of 4000, for
+#   two distributions that are equal. Why is the estimate now well above 0? (Lecture 03 returns
+#   to this: a discriminator can separate any two finite samples.)
+# * Replace your `generator_loss` by the saturating $\frac1m \sum \log(1 - D(G(z_i)))$ and plot
+#   both gradients against $D(G(z))$.
