@@ -8,6 +8,7 @@ One module per concept; notebooks, exercises and tests import from here.
 * :mod:`gancourse.divergences` -- KL, reverse KL, Jensen-Shannon; Gaussian closed forms
 * :mod:`gancourse.wasserstein` -- earth mover's distance: LP with plan, 1-D CDF form, point clouds
 * :mod:`gancourse.theory` -- the optimal discriminator D*, V(G, D) and C(G)
+* :mod:`gancourse.parallel_lines` -- Arjovsky et al.'s parallel lines: JSD, KL, W1, a shift to learn
 * :mod:`gancourse.likelihood` -- Gaussian maximum likelihood; forward/reverse KL fits
 * :mod:`gancourse.models` -- MLP generators and discriminators (conditional, spectral norm,
   minibatch-std, PacGAN packing); :mod:`gancourse.dcgan` -- convolutional ones for small images

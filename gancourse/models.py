@@ -25,7 +25,7 @@ from torch import nn
 from ._checks import check_count
 
 __all__ = ["mlp", "MLPGenerator", "MLPDiscriminator", "MinibatchStd", "AffineGenerator",
-           "count_parameters", "probability_on_grid"]
+           "LineGenerator", "count_parameters", "probability_on_grid"]
 
 
 def mlp(in_dim: int, out_dim: int, hidden: Sequence[int] = (64, 64),
@@ -151,6 +151,28 @@ class AffineGenerator(nn.Module):
         if z.dim() != 2 or z.shape[1] != 1:
             raise ValueError(f"z must have shape (B, 1), got {tuple(z.shape)}")
         return self.mu + self.log_sigma.exp() * z
+
+
+class LineGenerator(nn.Module):
+    """G(z) = (theta, Phi(z)) with z ~ N(0, 1): the parallel-lines generator of lecture 03.
+
+    Phi, the normal CDF, turns z into Z ~ U[0, 1], so G's samples follow
+    :class:`~gancourse.distributions.ParallelLine` (theta). The only parameter is the shift
+    ``theta``: the generator learns where to put its line, nothing else.
+    """
+
+    n_classes = 0
+
+    def __init__(self, theta: float = 1.0):
+        super().__init__()
+        self.latent_dim = 1
+        self.theta = nn.Parameter(torch.tensor(float(theta)))
+
+    def forward(self, z: torch.Tensor) -> torch.Tensor:  # (B, 1) -> (B, 2)
+        if z.dim() != 2 or z.shape[1] != 1:
+            raise ValueError(f"z must have shape (B, 1), got {tuple(z.shape)}")
+        u = 0.5 * (1 + torch.erf(z / 2**0.5))  # Phi(z) ~ U[0, 1]
+        return torch.cat([self.theta.expand_as(u), u], dim=1)
 
 
 class MinibatchStd(nn.Module):

@@ -295,3 +295,17 @@ def test_frame_recorder_keeps_the_chosen_steps():
     assert [f["step"] for f in rec.frames] == [0, 2, 5]
     np.testing.assert_allclose(rec.frames[-1]["d"], probability_on_grid(t.D, x))
     assert rec.frames[0]["p_g"].shape == (31,) and np.all(rec.frames[-1]["d"] <= 1)
+
+
+def test_fit_discriminator_separates_two_fixed_sets():
+    from gancourse.training import accuracy, fit_discriminator
+
+    gc.seed_everything(0)
+    x_real, x_fake = torch.randn(50, 2) + 3, torch.randn(50, 2) - 3
+    D = MLPDiscriminator(2, (16,))
+    losses = fit_discriminator(D, x_real, x_fake, steps=200, lr=1e-2)
+    assert losses[-1] < losses[0] and accuracy(D, x_real, x_fake) == 1.0
+    # against itself nothing can be learnt: every sample is both real and fake
+    D2 = MLPDiscriminator(2, (16,))
+    fit_discriminator(D2, x_real, x_real, steps=50, batch_size=16)
+    assert accuracy(D2, x_real, x_real) == pytest.approx(0.5)

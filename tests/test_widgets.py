@@ -87,3 +87,26 @@ def test_game_explorer_follows_the_closed_forms():
     assert game.result["value"] == pytest.approx(-np.log(4), abs=1e-9)
     assert game.result["js"] == pytest.approx(0.0, abs=1e-12)
     assert "-1.3863" in game.readout_html.value
+
+
+def test_disjoint_explorer_js_jumps_without_noise_and_is_smooth_with_it():
+    from gancourse.widgets import DisjointExplorer
+
+    e = DisjointExplorer()
+    e.controls["noise"].value, e.controls["theta"].value = 0.0, 0.05
+    assert e.result["js"] == pytest.approx(np.log(2)) and np.isinf(e.result["kl"])
+    assert e.result["w1"] == pytest.approx(0.05)
+    assert "∞" in e.readout_html.value
+    e.controls["noise"].value = 0.5
+    # JS between N(0, 0.25) and N(0.05, 0.25), written out with scipy
+    t = np.linspace(-6, 6, 24001)
+    p, q = stats.norm.pdf(t, 0, 0.5), stats.norm.pdf(t, 0.05, 0.5)
+    m = (p + q) / 2
+    ref = 0.5 * np.trapezoid(p * np.log(p / m) + q * np.log(q / m), t)
+    assert e.result["js"] == pytest.approx(ref, rel=1e-5)
+    assert e.result["kl"] == pytest.approx(0.05**2 / (2 * 0.25))
+    assert e.result["w1"] == pytest.approx(0.05)  # noise does not change W1
+    # the figure: the shifted sample sits at theta, the curve is the JS at the slider's noise
+    np.testing.assert_allclose(e.pts1.get_offsets()[:, 0],
+                               0.05 + 0.5 * e.noise[1][:, 0], rtol=1e-12)
+    assert np.all(np.diff(e.js_line.get_ydata()[40:]) > 0)

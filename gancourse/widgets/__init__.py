@@ -5,7 +5,8 @@ Each explorer keeps its logic testable: set ``explorer.controls[name].value`` an
 """
 
 from .base import Explorer
+from .disjoint import DisjointExplorer
 from .gan_game import GameExplorer
 from .gaussian_fit import GaussianFitExplorer
 
-__all__ = ["Explorer", "GaussianFitExplorer", "GameExplorer"]
+__all__ = ["Explorer", "GaussianFitExplorer", "GameExplorer", "DisjointExplorer"]
