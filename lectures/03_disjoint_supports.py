@@ -1,0 +1,292 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# # Lecture 03 · When Jensen–Shannon fails: disjoint supports
+#
+# **Goals of this lecture**
+#
+# 1. See that when $P_{data}$ and $P_G$ do not overlap, $\mathrm{JSD} = \log 2$ however far
+#    apart they are, $\mathrm{KL} = \infty$, and the optimal discriminator gives the generator
+#    no gradient.
+# 2. Understand why "no overlap" is the normal case for images, and for any finite sample.
+# 3. Compare JSD, KL and the Wasserstein distance $W_1$ on two parallel lines.
+# 4. Measure what the classic remedies do: instance noise, one-sided label smoothing, LSGAN,
+#    and (a preview of lecture 05) the Wasserstein loss.
+
+# %% [markdown] slideshow={"slide_type": "skip"}
+# ## Set-up
+
+# %% slideshow={"slide_type": "skip"}
+import math
+
+import matplotlib.pyplot as plt
+import numpy as np
+import torch
+
+import gancourse as gc
+from gancourse.models import MLPDiscriminator, probability_on_grid
+from gancourse.parallel_lines import parallel_lines_divergences, train_shift
+from gancourse.training import accuracy, fit_discriminator
+from gancourse.widgets import DisjointExplorer
+
+gc.seed_everything(0)
+device = gc.get_device()
+LOG2 = math.log(2)
+print("computing on", device)
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 1. No overlap, no information
+#
+# Suppose $P_{data}$ and $P_G$ live on disjoint sets $A$ and $B$. With
+# $M = \tfrac12(P_{data} + P_G)$, on $A$ we have $p_{data}/m = 2$ and on $B$ $p_g/m = 2$, so
+#
+# $$\mathrm{JSD} = \tfrac12\mathrm{KL}(P_{data}\,\|\,M) + \tfrac12\mathrm{KL}(P_G\,\|\,M)
+#   = \tfrac12 \log 2 + \tfrac12 \log 2 = \log 2 ,$$
+#
+# whatever the distance between $A$ and $B$. $\mathrm{KL}(P_{data}\,\|\,P_G) = \infty$, since
+# $P_G$ puts no mass where the data are. The optimal discriminator is $D^* = 1$ on $A$ and
+# $0$ on $B$ — constant on each piece — and $C(G) = -\log 4 + 2\log 2 = 0$: the game's value
+# is the same for a generator that misses by a hair and one that misses by a mile.
+
+# %% slideshow={"slide_type": "subslide"}
+x = np.linspace(-2, 8, 20001)
+p_data = gc.Uniform1D(0.0, 1.0).pdf(x)
+results = {}
+for gap in (0.1, 1.0, 5.0):
+    p_g = gc.Uniform1D(1.0 + gap, 2.0 + gap).pdf(x)
+    d_star = gc.optimal_discriminator(p_data, p_g)
+    slope = np.gradient(d_star, x)[(p_g > 0) & (np.roll(p_g, 1) > 0) & (np.roll(p_g, -1) > 0)]
+    results[gap] = (gc.js_on_grid(p_data, p_g, x), gc.kl_on_grid(p_data, p_g, x),
+                    gc.generator_criterion(p_data, p_g, x), np.abs(slope).max())
+    print(f"gap {gap:>4}: JSD = {results[gap][0]:.4f}, KL = {results[gap][1]}, "
+          f"C(G) = {results[gap][2]:.4f}, max |dD*/dx| on the fakes = {results[gap][3]}")
+for js, kl, c, slope in results.values():
+    # Claims: JSD = log 2, KL = inf, C(G) = 0 for every gap, and D* is flat on the fakes.
+    assert abs(js - LOG2) < 1e-3 and kl == math.inf and abs(c) < 2e-3 and slope == 0.0
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 2. Why no overlap is the normal case
+#
+# * **Low-dimensional manifolds.** A generator maps a latent space of, say, 100 dimensions into
+#   the space of $64 \times 64 \times 3$ images: its samples lie on a thin surface of zero volume
+#   (lecture 01, section 6). Natural images, too, are believed to concentrate near a
+#   low-dimensional set. Two such surfaces in a huge space almost never overlap.
+# * **Finite samples.** Even when two densities overlap, we only ever compare finite samples,
+#   and a flexible discriminator can always draw a boundary between two finite sets of points.
+#   Below, two samples of 100 points are drawn from *the same* Gaussian $\mathcal N(0, I_d)$, and
+#   an MLP is trained to tell them apart.
+
+# %% slideshow={"slide_type": "subslide"}
+table = {}
+for dim in (1, 10, 50):
+    gc.seed_everything(0)
+    gen = torch.Generator().manual_seed(1)
+    x_a, x_b = torch.randn(100, dim, generator=gen), torch.randn(100, dim, generator=gen)
+    fresh_a, fresh_b = torch.randn(5000, dim, generator=gen), torch.randn(5000, dim, generator=gen)
+    D = MLPDiscriminator(dim, (256, 256))
+    losses = fit_discriminator(D, x_a, x_b, steps=1000, lr=1e-3)
+    table[dim] = (accuracy(D, x_a, x_b), accuracy(D, fresh_a, fresh_b), losses[-1])
+print(f"{'dim':>4} {'accuracy on its 200 points':>28} {'on 10 000 fresh points':>24} "
+      f"{'final loss':>11}")
+for dim, (train_acc, fresh_acc, loss) in table.items():
+    print(f"{dim:>4} {train_acc:>28.3f} {fresh_acc:>24.3f} {loss:>11.4f}")
+# Claims: in 10 and 50 dimensions the MLP separates the two samples perfectly, although they
+# come from the same distribution (so it is no better than chance on fresh points); in 1-D the
+# same budget does not suffice.
+assert table[10][0] == 1.0 and table[50][0] == 1.0
+assert all(abs(fresh - 0.5) < 0.05 for _, fresh, _ in table.values())
+assert table[1][0] < 0.8
+
+# %% [markdown] slideshow={"slide_type": "notes"}
+# The discriminator's loss went to (nearly) zero on identical distributions. So a low
+# discriminator loss says nothing about how good the generator's samples are — and a
+# discriminator that wins outright leaves the generator with nothing to learn from.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 3. Two parallel lines
+#
+# Arjovsky, Chintala and Bottou (2017) make the problem concrete. Let $Z \sim U[0, 1]$,
+# $P_0$ the law of $(0, Z)$ and $P_\theta$ the law of $(\theta, Z)$: two vertical segments at
+# horizontal distance $|\theta|$. Then
+#
+# $$\mathrm{JSD}(P_0\,\|\,P_\theta) = \begin{cases}\log 2 & \theta \ne 0\\ 0 & \theta = 0
+#   \end{cases},\qquad
+#   \mathrm{KL}(P_0\,\|\,P_\theta) = \begin{cases}\infty & \theta \ne 0\\ 0 & \theta = 0
+#   \end{cases},\qquad W_1(P_0, P_\theta) = |\theta| .$$
+#
+# Only the earth mover's distance $W_1$ (lecture 05) gets smaller as the generator gets
+# closer. We check the closed forms on samples: histograms of samples for JSD and KL, an optimal
+# matching of samples for $W_1$.
+
+# %% slideshow={"slide_type": "subslide"}
+thetas = np.linspace(-1, 1, 201)
+curves = {k: np.array([parallel_lines_divergences(t)[k] for t in thetas])
+          for k in ("js", "kl", "w1")}
+samples0 = gc.ParallelLine(0.0).sample(1500, seed=1).numpy()
+bins = [np.arange(-1.5, 1.5 + 1e-9, 0.05), np.linspace(0, 1, 11)]
+h0 = np.histogram2d(samples0[:, 0], samples0[:, 1], bins=bins)[0].ravel()
+print(f"{'theta':>6} {'JSD (histograms)':>17} {'KL (histograms)':>16} {'W1 (matching)':>14}")
+for theta in (0.25, 0.5, 1.0):
+    samples = gc.ParallelLine(theta).sample(1500, seed=2).numpy()
+    h = np.histogram2d(samples[:, 0], samples[:, 1], bins=bins)[0].ravel()
+    js, kl = gc.js(h0 / h0.sum(), h / h.sum()), gc.kl(h0 / h0.sum(), h / h.sum())
+    w1 = gc.w1_point_clouds(samples0[:1000], samples[:1000])
+    print(f"{theta:>6} {js:>17.4f} {kl:>16} {w1:>14.4f}")
+    # Claims: samples reproduce log 2, infinity and |theta| (W1 up to sampling error).
+    assert abs(js - LOG2) < 1e-12 and kl == math.inf and abs(w1 - theta) < 0.05
+
+fig, ax = plt.subplots(figsize=(7, 3.2))
+ax.plot(thetas, curves["js"], "b", lw=2, label="JSD")
+ax.plot(thetas, np.minimum(curves["kl"], 2.0), "m--", label="KL (∞ off 0; clipped)")
+ax.plot(thetas, curves["w1"], "r", lw=2, label="$W_1$")
+ax.set(xlabel=r"$\theta$", ylabel="nats / distance", ylim=(-0.05, 2.1),
+       title="Only $W_1$ says how far apart the lines are")
+ax.legend()
+plt.show()
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 4. Learning the shift
+#
+# Make $\theta$ the generator's only parameter: $G(z) = (\theta, \Phi(z))$ with
+# $z \sim \mathcal N(0, 1)$ ($\Phi$ turns $z$ into $U[0,1]$). Start at $\theta = 1$, let a strong
+# discriminator (5 steps per generator step, pre-trained) play against it, and let both take
+# plain gradient steps. We compare the original minimax loss (the JSD game) with the
+# non-saturating loss and with three remedies.
+
+# %% slideshow={"slide_type": "subslide"}
+runs = {
+    "minimax (JSD)": dict(loss="minimax"),
+    "non-saturating": dict(loss="nonsaturating"),
+    "minimax + one-sided label smoothing 0.9": dict(loss="minimax", real_label=0.9),
+    "minimax + instance noise σ=0.5 (annealed)": dict(loss="minimax", instance_noise=0.5),
+    "LSGAN (least squares)": dict(loss="lsgan"),
+    "WGAN-GP (λ=1, lecture 05)": dict(loss="wgan", gp_weight=1.0),
+}
+trajectories, trainers = {}, {}
+for name, options in runs.items():
+    trajectories[name], trainers[name] = train_shift(1.0, steps=300, seed=0, device=device,
+                                                     **options)
+    print(f"{name:<44} theta: 1.000 -> {trajectories[name][-1]:+.3f}")
+final = {name: traj[-1] for name, traj in trajectories.items()}
+# Claims: against a strong D the JSD game barely moves theta, and label smoothing alone does not
+# change that; instance noise, LSGAN and the Wasserstein loss bring theta to 0.
+assert abs(final["minimax (JSD)"] - 1.0) < 0.1
+assert abs(final["minimax + one-sided label smoothing 0.9"] - 1.0) < 0.1
+for name in ("minimax + instance noise σ=0.5 (annealed)", "LSGAN (least squares)",
+             "WGAN-GP (λ=1, lecture 05)"):
+    assert abs(final[name]) < 0.05, name
+# The non-saturating loss does move theta, but not steadily to 0 (it overshoots).
+assert abs(final["non-saturating"] - 1.0) > 0.5
+
+# %% slideshow={"slide_type": "subslide"}
+fig, ax = plt.subplots(figsize=(8, 3.6))
+for name, traj in trajectories.items():
+    ax.plot(traj, label=name)
+ax.axhline(0, color="k", lw=0.8)
+ax.set(xlabel="generator step", ylabel=r"$\theta$", title=r"Where the generator puts its line")
+ax.legend(fontsize=7, loc="lower left")
+plt.show()
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 5. How each remedy works
+#
+# **Instance noise** (Sønderby et al. 2017; Arjovsky & Bottou 2017) adds $\mathcal N(0, \sigma^2 I)$
+# to the discriminator's real *and* fake inputs. Both distributions are blurred, their supports
+# now overlap, and JSD becomes a smooth function of $\theta$ with a non-zero slope. $W_1$ is
+# unchanged by the noise. The noise is annealed to 0 during training, so the final target is
+# the data itself.
+
+# %% slideshow={"slide_type": "subslide"}
+fig, ax = plt.subplots(figsize=(7, 3.2))
+slopes = {}
+for sigma in (0.0, 0.1, 0.3, 1.0):
+    js_curve = np.array([parallel_lines_divergences(t, sigma)["js"] for t in thetas])
+    ax.plot(thetas, js_curve, label=f"σ = {sigma}")
+    h = 1e-3
+    slopes[sigma] = (parallel_lines_divergences(0.5 + h, sigma)["js"]
+                     - parallel_lines_divergences(0.5 - h, sigma)["js"]) / (2 * h)
+ax.set(xlabel=r"$\theta$", ylabel="JSD (nats)", title="Instance noise makes JSD informative")
+ax.legend()
+plt.show()
+print("dJSD/dtheta at theta = 0.5:", {s: round(v, 4) for s, v in slopes.items()})
+# Claims: without noise the slope is 0; with noise it is positive, and JSD < log 2.
+assert slopes[0.0] == 0.0 and all(slopes[s] > 0 for s in (0.1, 0.3, 1.0))
+assert parallel_lines_divergences(0.5, 0.3)["js"] < LOG2
+assert parallel_lines_divergences(0.5, 0.3)["w1"] == 0.5
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# **One-sided label smoothing** (Salimans et al. 2016) trains $D$ towards 0.9 instead of 1 on
+# real samples. The optimal discriminator becomes $D^* = 0.9\,p_{data}/(p_{data} + p_g)$: $D$
+# can no longer be arbitrarily confident about real samples, which keeps its logits (and
+# gradients) bounded. It does not create overlap, which is why it did not move $\theta$ above.
+# Measured on the discriminators trained in section 4:
+
+# %% slideshow={"slide_type": "fragment"}
+real_points = gc.ParallelLine(0.0).sample(2000, seed=5).to(device)
+with torch.no_grad():
+    d_plain = torch.sigmoid(trainers["minimax (JSD)"].D(real_points)).mean().item()
+    d_smooth = torch.sigmoid(
+        trainers["minimax + one-sided label smoothing 0.9"].D(real_points)).mean().item()
+print(f"mean D(real): {d_plain:.4f} without smoothing, {d_smooth:.4f} with smoothing to 0.9")
+assert d_plain > 0.98 and abs(d_smooth - 0.9) < 0.03  # claim: smoothing caps D near 0.9
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# **LSGAN** (Mao et al. 2017) drops the sigmoid and uses squared errors: $D$ regresses real
+# samples to 1 and fakes to 0, and $G$ minimises $\tfrac12\mathbb E(D(G(z)) - 1)^2$. A fake far
+# from the target value still gets a gradient proportional to its error, even when it is
+# correctly classified — the least-squares loss does not saturate. (LSGAN's game minimises a
+# Pearson $\chi^2$ divergence rather than JSD.)
+#
+# **The Wasserstein loss** replaces the divergence itself; lecture 05 builds it from the
+# earth mover's distance.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 6. Try it yourself
+#
+# Move $\theta$: without noise, JSD jumps to $\log 2$ for any $\theta \ne 0$ and KL is infinite;
+# $W_1$ grows steadily. Add instance noise and watch the JSD curve become smooth.
+
+# %% slideshow={"slide_type": "subslide"}
+explorer = DisjointExplorer()
+explorer
+
+# %% slideshow={"slide_type": "skip"}
+explorer.controls["noise"].value, explorer.controls["theta"].value = 0.0, 0.1
+assert explorer.result["js"] == LOG2 and explorer.result["kl"] == math.inf
+explorer.controls["noise"].value = 0.3
+assert 0 < explorer.result["js"] < LOG2 and explorer.result["w1"] == 0.1
+explorer.controls["noise"].value, explorer.controls["theta"].value = 0.0, 1.0
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Summary
+#
+# * For disjoint supports JSD is stuck at $\log 2$, KL is infinite, and $D^*$ is flat where the
+#   generator's samples are: the JSD game gives no signal about *how far* the generator is.
+# * Disjoint supports are the normal case (low-dimensional manifolds, finite samples): an MLP
+#   separated two samples of the same 10-dimensional Gaussian perfectly.
+# * On two parallel lines only $W_1 = |\theta|$ measures the distance.
+# * Measured on a learnable shift: the minimax game and label smoothing leave $\theta$ at 1;
+#   instance noise, LSGAN and the Wasserstein loss bring it to 0; the non-saturating loss moves
+#   it erratically.
+#
+# ## Further reading
+#
+# * M. Arjovsky, L. Bottou, *Towards Principled Methods for Training Generative Adversarial
+#   Networks*, ICLR 2017.
+# * M. Arjovsky, S. Chintala, L. Bottou, *Wasserstein GAN*, ICML 2017 (Example 1).
+# * C. K. Sønderby et al., *Amortised MAP Inference for Image Super-resolution*, ICLR 2017
+#   (instance noise).
+# * T. Salimans et al., *Improved Techniques for Training GANs*, NeurIPS 2016 (one-sided label
+#   smoothing).
+# * X. Mao et al., *Least Squares Generative Adversarial Networks*, ICCV 2017.
