@@ -23,7 +23,7 @@ from concurrent.futures import ProcessPoolExecutor
 
 from common import RESULTS, machine, save_table
 
-from gancourse.experiments import METHODS, TOY_STEPS
+from gancourse.experiments import METHODS, TOY_SCHEDULE, TOY_STEPS
 
 # Published results (modes captured, % high quality), 2500 samples, same metric definitions.
 PUBLISHED = {
@@ -92,7 +92,8 @@ def main() -> None:
     save_table("toy2d", "Mode collapse benchmark: ring (8 modes) and grid (25 modes)",
                ["data", "method", "seeds", "modes captured", "% high quality", "reverse KL",
                 "seconds / run", "steps / s", "published (modes / % HQ)"], rows,
-               notes=f"Generator steps per run: {TOY_STEPS}. Methods (gancourse.experiments): "
+               notes=f"Generator steps per run: {TOY_STEPS}; learning-rate decay: {TOY_SCHEDULE}. "
+                     "Methods (gancourse.experiments): "
                      + "; ".join(f"{m}: {METHODS[m].description}, {METHODS[m].config}, "
                                  f"D {METHODS[m].d_options}, hidden {METHODS[m].hidden}"
                                  for m in args.methods)
@@ -100,7 +101,7 @@ def main() -> None:
                      f"\n\n{CITATIONS}")
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "toy2d.json").write_text(json.dumps(
-        {"machine": machine(), "steps": TOY_STEPS,
+        {"machine": machine(), "steps": TOY_STEPS, "schedule": TOY_SCHEDULE,
          "methods": {m: {"config": METHODS[m].config, "d_options": METHODS[m].d_options,
                          "hidden": METHODS[m].hidden} for m in args.methods},
          "runs": runs}, indent=1))

@@ -182,7 +182,10 @@ class Uniform1D(Distribution):
 
 
 class Ring(GaussianMixture):
-    """``n_modes`` Gaussians equally spaced on a circle (PacGAN's 2D-ring: 8, radius 1, std 0.01)."""
+    """``n_modes`` Gaussians equally spaced on a circle.
+
+    PacGAN's 2D-ring: 8 modes, radius 1, std 0.01 (the defaults).
+    """
 
     def __init__(self, n_modes: int = 8, radius: float = 1.0, std: float = 0.01):
         n_modes = check_count(n_modes, "n_modes")
@@ -196,7 +199,10 @@ class Ring(GaussianMixture):
 
 
 class Grid(GaussianMixture):
-    """Gaussians on a square grid centred at the origin (PacGAN's 2D-grid: 5x5, spacing 2, std 0.05)."""
+    """Gaussians on a square grid centred at the origin.
+
+    PacGAN's 2D-grid: 5 x 5 modes, spacing 2, std 0.05 (the defaults).
+    """
 
     def __init__(self, n_per_side: int = 5, spacing: float = 2.0, std: float = 0.05):
         n_per_side = check_count(n_per_side, "n_per_side")

@@ -127,7 +127,8 @@ def kl_mvn(mean_p, cov_p, mean_q, cov_q) -> float:
 
     Means have shape (d,), covariances (d, d) symmetric positive definite:
 
-        KL = [tr(cov_q^-1 cov_p) + (mq - mp)^T cov_q^-1 (mq - mp) - d + log det cov_q / det cov_p] / 2
+        KL = [tr(cov_q^-1 cov_p) + (mq - mp)^T cov_q^-1 (mq - mp) - d
+              + log det cov_q - log det cov_p] / 2
     """
     mp, mq = as_array(mean_p, "mean_p", ndim=1), as_array(mean_q, "mean_q", ndim=1)
     cp, cq = as_array(cov_p, "cov_p", ndim=2), as_array(cov_q, "cov_q", ndim=2)

@@ -81,7 +81,9 @@ def g_loss_lsgan(scores_fake: torch.Tensor) -> torch.Tensor:
 
 
 def d_loss_wasserstein(scores_real: torch.Tensor, scores_fake: torch.Tensor) -> torch.Tensor:
-    """Critic loss E f(G(z)) - E f(x): minimising it maximises the W1 estimate E f(x) - E f(G(z))."""
+    """Critic loss E f(G(z)) - E f(x); minimising it maximises the W1 estimate
+    E f(x) - E f(G(z)).
+    """
     return _flat(scores_fake, "scores_fake").mean() - _flat(scores_real, "scores_real").mean()
 
 

@@ -13,6 +13,8 @@ def test_methods_differ_only_by_their_options():
     wgan = make_toy_trainer("ring", "wgan-gp").config
     assert (wgan.loss, wgan.gp_weight) == ("wgan", 1.0)
     assert base.config.steps == TOY_STEPS["ring"] and base.config.lr_decay_start == 0.5
+    grid = make_toy_trainer("grid", "gan").config
+    assert (grid.steps, grid.lr_decay_start, grid.lr_final) == (TOY_STEPS["grid"], 0.3, 0.02)
     assert make_toy_trainer("ring", "collapse").config.lr_decay_start == 1.0
 
 

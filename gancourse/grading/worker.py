@@ -2,10 +2,10 @@
 
 A fork server (``python -m gancourse.grading.worker FD``, started by
 :mod:`gancourse.grading.sandbox`) imports and warms up numpy, torch and the course once, then
-forks one child per submission. The child talks to the grader over two private pipes (never stdout, which the submission owns), one
-JSON message per line. It receives code and plain-data arguments and sends back plain-data
-results; it never sees expected values, so whatever a submission does in here it can only
-change its own answers.
+forks one child per submission. The child talks to the grader over two private pipes (never
+stdout, which the submission owns), one JSON message per line. It receives code and plain-data
+arguments and sends back plain-data results; it never sees expected values, so whatever a
+submission does in here it can only change its own answers.
 
 Before any submission code runs, the child moves to its own empty folder and process group,
 limits its memory, and installs an audit hook (PEP 578) that refuses writes outside its working
