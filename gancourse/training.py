@@ -32,6 +32,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from .device import get_device
 from .distributions import Distribution, GaussianMixture
 from .losses import clip_weights, get_loss, gradient_penalty
 
@@ -152,7 +153,8 @@ class GANTrainer:
         data: a :class:`~gancourse.distributions.Distribution`, a tensor of samples, or a pair
             (samples, labels). Labels are used when G is conditional (``G.n_classes > 0``).
         config: a :class:`TrainConfig`.
-        device: where to train (default: the CPU; pass ``get_device()``).
+        device: where to train (default: :func:`gancourse.get_device`, i.e. CUDA, then Apple
+            MPS, then the CPU, or ``GANCOURSE_DEVICE``).
         metrics: ``fn(samples: np.ndarray) -> dict[str, float]`` evaluated on the fixed-z
             samples every ``config.eval_every`` steps.
         callback: ``fn(trainer)`` called after every generator step; returning True stops.
@@ -165,7 +167,7 @@ class GANTrainer:
                  callback: Callable[["GANTrainer"], bool | None] | None = None,
                  checkpoint_path: str | Path | None = None):
         self.config = config or TrainConfig()
-        self.device = torch.device(device or "cpu")
+        self.device = torch.device(device) if device is not None else get_device()
         self.G, self.D = G.to(self.device), D.to(self.device)
         self.loss = get_loss(self.config.loss)
         self.draw = _as_sampler(data)
@@ -180,10 +182,19 @@ class GANTrainer:
         self.history = History()
         self.step = 0
         self.gen = torch.Generator().manual_seed(c.seed)  # data, z and labels (on the CPU)
+        self.gen_device = self._device_generator(c.seed + 2)  # gradient-penalty mixing weights
         fixed = torch.Generator().manual_seed(c.seed + 1)
         self.fixed_z = torch.randn(c.n_snapshot, G.latent_dim, generator=fixed)
         self.fixed_y = (torch.arange(c.n_snapshot) % G.n_classes) if self.conditional else None
         self._last = {}
+
+    def _device_generator(self, seed: int) -> torch.Generator | None:
+        if self.device.type == "cpu":
+            return torch.Generator().manual_seed(seed)
+        try:
+            return torch.Generator(device=self.device).manual_seed(seed)
+        except RuntimeError:  # a backend without its own generators: torch's global one
+            return None
 
     def _optimizer(self, net: nn.Module, lr: float) -> torch.optim.Optimizer:
         if self.config.optimizer == "sgd":
@@ -245,7 +256,8 @@ class GANTrainer:
             loss = self.loss.d_loss(out_real, out_fake)
         if c.gp_weight > 0:
             critic = (lambda x: D(x, y)) if self.conditional else D
-            loss = loss + gradient_penalty(critic, x_real, x_fake, c.gp_weight)
+            loss = loss + gradient_penalty(critic, x_real, x_fake, c.gp_weight,
+                                           generator=self.gen_device)
         if c.mismatch_weight > 0:
             shift = torch.randint(1, self.G.n_classes, y.shape, generator=self.gen).to(y)
             wrong = (y + shift) % self.G.n_classes  # a label that is surely not x's
@@ -377,7 +389,8 @@ class GANTrainer:
         return {"G": self.G.state_dict(), "D": self.D.state_dict(),
                 "opt_g": self.opt_g.state_dict(), "opt_d": self.opt_d.state_dict(),
                 "step": self.step, "history": self.history.as_dict(),
-                "gen": self.gen.get_state(), "config": asdict(self.config), "last": self._last}
+                "gen": self.gen.get_state(), "config": asdict(self.config), "last": self._last,
+                "gen_device": None if self.gen_device is None else self.gen_device.get_state()}
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
         self.G.load_state_dict(state["G"])
@@ -387,6 +400,8 @@ class GANTrainer:
         self.step = state["step"]
         self.history = History(**state["history"])
         self.gen.set_state(state["gen"])
+        if self.gen_device is not None and state.get("gen_device") is not None:
+            self.gen_device.set_state(state["gen_device"])
         self._last = state.get("last", {})
 
     def save(self, path: str | Path) -> Path:

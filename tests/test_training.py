@@ -110,6 +110,20 @@ def test_callback_can_stop_early():
     assert t.step == 4
 
 
+def test_gradient_penalty_runs_do_not_depend_on_the_global_generator():
+    cfg = TrainConfig(steps=5, batch_size=32, loss="wgan", gp_weight=1.0, progress=False)
+    a, b = make(cfg), make(cfg)
+    a.train()
+    torch.rand(123)  # disturb torch's global generator between the two runs
+    b.train()
+    assert a.history.d_loss == b.history.d_loss
+
+
+def test_default_device_comes_from_get_device(monkeypatch):
+    monkeypatch.setenv("GANCOURSE_DEVICE", "cpu")
+    assert make().device == torch.device("cpu")
+
+
 def test_checkpoint_resume_equals_one_long_run(tmp_path):
     straight = make()
     straight.train(20)
