@@ -6,6 +6,9 @@ LeakyReLU(0.2) in the discriminator, and weights drawn from N(0, 0.02) (:func:`w
 Shapes: z (B, latent_dim) -> images (B, channels, size, size) -> logits (B, 1). Conditional
 variants concatenate a one-hot label to z, and to the discriminator's input as constant
 feature maps.
+
+Parameter counts with the defaults (latent_dim 16, base 64, one channel): 8x8 generator
+141,441 and discriminator 132,801; 28x28 generator 245,121 and discriminator 138,561.
 """
 
 from __future__ import annotations

@@ -12,6 +12,10 @@ Lipschitz control of lecture 05, so that one training loop serves them all:
 * ``minibatch_std``: append the batch's average feature standard deviation as one more feature
   before the last layer, so D can see a lack of variety (Karras et al. 2018, section 3);
 * ``pack``: judge ``pack`` samples at once, concatenated (PacGAN, Lin et al. 2018).
+
+Parameter counts (:func:`count_parameters`; checked by hand in ``tests/test_models.py``): the
+defaults ``MLPGenerator()`` 17,154 and ``MLPDiscriminator()`` 17,025; with three hidden layers
+of 128, as in the 2-D benchmark, 33,666 and 33,537.
 """
 
 from __future__ import annotations

@@ -114,3 +114,15 @@ def test_weights_init_statistics():
 def test_dcgan_bad_size():
     with pytest.raises(ValueError, match=r"image_size must be one of \[8, 28\]"):
         DCGANGenerator(image_size=16)
+
+
+def test_documented_parameter_counts():
+    # the numbers quoted in the module docstrings
+    assert count_parameters(MLPGenerator()) == 17154
+    assert count_parameters(MLPDiscriminator()) == 17025
+    assert count_parameters(MLPGenerator(2, 2, (128,) * 3)) == 33666
+    assert count_parameters(MLPDiscriminator(2, (128,) * 3)) == 33537
+    assert [count_parameters(m) for m in (DCGANGenerator(), DCGANDiscriminator(),
+                                          DCGANGenerator(image_size=28),
+                                          DCGANDiscriminator(image_size=28))] == \
+        [141441, 132801, 245121, 138561]
