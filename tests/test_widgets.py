@@ -110,3 +110,24 @@ def test_disjoint_explorer_js_jumps_without_noise_and_is_smooth_with_it():
     np.testing.assert_allclose(e.pts1.get_offsets()[:, 0],
                                0.05 + 0.5 * e.noise[1][:, 0], rtol=1e-12)
     assert np.all(np.diff(e.js_line.get_ydata()[40:]) > 0)
+
+
+def test_snapshot_explorer_replays_the_chosen_method_and_step():
+    from gancourse.metrics import mode_stats
+    from gancourse.widgets import SnapshotExplorer
+
+    ring = gc.Ring()
+    on_modes = ring.sample(400, seed=0).numpy()
+    collapsed = np.repeat(ring.means[:1], 400, axis=0)
+    snaps = {"good": {0: collapsed, 100: on_modes}, "collapsed": {0: on_modes, 100: collapsed}}
+    e = SnapshotExplorer(snaps, ring)
+    assert e.result["step"] == 100 and e.result["modes_captured"] == 8  # last step, first method
+    e.controls["method"].value = "collapsed"
+    assert e.result["modes_captured"] == 1 and e.result["high_quality"] == 1.0
+    np.testing.assert_array_equal(e.points.get_offsets(), collapsed)
+    e.controls["index"].value = 0
+    expected = mode_stats(on_modes, ring.means, 0.01)
+    assert e.result["step"] == 0 and e.result["high_quality"] == expected.high_quality
+    assert "8 / 8" in e.readout_html.value
+    with pytest.raises(ValueError, match="same, non-empty set of steps"):
+        SnapshotExplorer({"a": {0: on_modes}, "b": {1: on_modes}}, ring)

@@ -8,5 +8,7 @@ from .base import Explorer
 from .disjoint import DisjointExplorer
 from .gan_game import GameExplorer
 from .gaussian_fit import GaussianFitExplorer
+from .snapshots import SnapshotExplorer
 
-__all__ = ["Explorer", "GaussianFitExplorer", "GameExplorer", "DisjointExplorer"]
+__all__ = ["Explorer", "GaussianFitExplorer", "GameExplorer", "DisjointExplorer",
+           "SnapshotExplorer"]
