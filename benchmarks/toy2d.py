@@ -9,6 +9,7 @@ captured when it is the nearest mode of a high-quality sample. Each run uses one
 
     .venv/bin/python benchmarks/toy2d.py                       # everything, 5 seeds
     .venv/bin/python benchmarks/toy2d.py --datasets ring --methods gan pacgan2 --seeds 2
+    .venv/bin/python benchmarks/toy2d.py --methods pacgan2 --update   # re-run one method
 
 Results: a Markdown table in benchmarks/results/toy2d.md and every run in toy2d.json.
 """
@@ -67,7 +68,12 @@ def main() -> None:
                         choices=list(METHODS))
     parser.add_argument("--seeds", type=int, default=5)
     parser.add_argument("--workers", type=int, default=2, help="runs side by side")
+    parser.add_argument("--update", action="store_true",
+                        help="keep the saved runs of other datasets/methods and replace only "
+                             "those run now")
     args = parser.parse_args()
+    saved = RESULTS / "toy2d.json"
+    old_runs = json.loads(saved.read_text())["runs"] if args.update and saved.exists() else []
     jobs = [(d, m, s) for d in args.datasets for m in args.methods for s in range(args.seeds)]
     with ProcessPoolExecutor(max_workers=args.workers) as pool:
         runs = []
@@ -76,10 +82,16 @@ def main() -> None:
                   f"{res['modes_captured']} modes, {100 * res['high_quality']:.1f}% HQ, "
                   f"{res['seconds']:.1f} s", flush=True)
             runs.append(res)
+    rerun = {(d, m) for d in args.datasets for m in args.methods}
+    runs = [r for r in old_runs if (r["dataset"], r["method"]) not in rerun] + runs
+    datasets = [d for d in TOY_STEPS if any(r["dataset"] == d for r in runs)]
+    methods = [m for m in METHODS if any(r["method"] == m for r in runs)]
     rows = []
-    for d in args.datasets:
-        for m in args.methods:
+    for d in datasets:
+        for m in methods:
             rs = [r for r in runs if r["dataset"] == d and r["method"] == m]
+            if not rs:
+                continue
             rows.append([d, m, len(rs), mean_sd([r["modes_captured"] for r in rs], ".1f"),
                          mean_sd([100 * r["high_quality"] for r in rs], ".1f"),
                          f"{statistics.mean(r['reverse_kl'] for r in rs):.3f}",
@@ -87,7 +99,7 @@ def main() -> None:
                          f"{statistics.mean(r['steps'] / r['seconds'] for r in rs):.0f}",
                          PUBLISHED.get((d, m), "")])
     for (d, m), text in PUBLISHED.items():
-        if m not in METHODS and d in args.datasets:
+        if m not in METHODS and d in datasets:
             rows.append([d, m, "", "", "", "", "", "", text])
     save_table("toy2d", "Mode collapse benchmark: ring (8 modes) and grid (25 modes)",
                ["data", "method", "seeds", "modes captured", "% high quality", "reverse KL",
@@ -96,14 +108,16 @@ def main() -> None:
                      "Methods (gancourse.experiments): "
                      + "; ".join(f"{m}: {METHODS[m].description}, {METHODS[m].config}, "
                                  f"D {METHODS[m].d_options}, hidden {METHODS[m].hidden}"
-                                 for m in args.methods)
+                                 for m in methods)
                      + f". One CPU thread per run, {args.workers} runs side by side."
+                     + (" Rows of methods not re-run by this command come from the earlier run "
+                        "saved in toy2d.json (same machine)." if args.update else "")
                      f"\n\n{CITATIONS}")
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "toy2d.json").write_text(json.dumps(
         {"machine": machine(), "steps": TOY_STEPS, "schedule": TOY_SCHEDULE,
          "methods": {m: {"config": METHODS[m].config, "d_options": METHODS[m].d_options,
-                         "hidden": METHODS[m].hidden} for m in args.methods},
+                         "hidden": METHODS[m].hidden} for m in methods},
          "runs": runs}, indent=1))
 
 

@@ -45,8 +45,13 @@ METHODS: dict[str, Method] = {
     "gan": Method("vanilla GAN, non-saturating loss", dict(_SCHEDULE)),
     "minibatch-std": Method("D sees the minibatch standard deviation", dict(_SCHEDULE),
                             {"minibatch_std": True}),
-    "pacgan2": Method("PacGAN: D judges pairs of samples", dict(_SCHEDULE), {"pack": 2}),
-    "pacgan4": Method("PacGAN: D judges packs of 4 samples", dict(_SCHEDULE), {"pack": 4}),
+    # PacGAN draws pack x 256 samples per step, so that its D judges as many packs as the
+    # vanilla D judges samples; with 256 samples per step (64 packs of 4) we measured the
+    # high-quality share on the ring fall from 92% to 16% (seed 0).
+    "pacgan2": Method("PacGAN: D judges pairs of samples",
+                      {**_SCHEDULE, "batch_size": 2 * 256}, {"pack": 2}),
+    "pacgan4": Method("PacGAN: D judges packs of 4 samples",
+                      {**_SCHEDULE, "batch_size": 4 * 256}, {"pack": 4}),
     "unrolled5": Method("G answers D unrolled 5 steps (first order)",
                         {**_SCHEDULE, "unrolled_steps": 5}),
     # lambda = 1, not the paper's 10: at these data scales (modes 0.01 to 0.05 wide) lambda = 10

@@ -9,6 +9,7 @@ def test_methods_differ_only_by_their_options():
     base = make_toy_trainer("ring", "gan", progress=False)
     pac = make_toy_trainer("ring", "pacgan4", progress=False)
     assert pac.D.pack == 4 and base.D.pack == 1
+    assert pac.config.batch_size == 4 * base.config.batch_size  # as many packs as samples
     assert make_toy_trainer("grid", "unrolled5").config.unrolled_steps == 5
     wgan = make_toy_trainer("ring", "wgan-gp").config
     assert (wgan.loss, wgan.gp_weight) == ("wgan", 1.0)
