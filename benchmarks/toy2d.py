@@ -97,13 +97,14 @@ def main() -> None:
                          f"{statistics.mean(r['reverse_kl'] for r in rs):.3f}",
                          f"{statistics.mean(r['seconds'] for r in rs):.1f}",
                          f"{statistics.mean(r['steps'] / r['seconds'] for r in rs):.0f}",
-                         PUBLISHED.get((d, m), "")])
+                         PUBLISHED.get((d, m), ""),
+                         ", ".join(sorted({str(r.get("n_samples", 1000)) for r in rs}))])
     for (d, m), text in PUBLISHED.items():
         if m not in METHODS and d in datasets:
-            rows.append([d, m, "", "", "", "", "", "", text])
+            rows.append([d, m, "", "", "", "", "", "", text, "2500"])
     save_table("toy2d", "Mode collapse benchmark: ring (8 modes) and grid (25 modes)",
                ["data", "method", "seeds", "modes captured", "% high quality", "reverse KL",
-                "seconds / run", "steps / s", "published (modes / % HQ)"], rows,
+                "seconds / run", "steps / s", "published (modes / % HQ)", "samples"], rows,
                notes=f"Generator steps per run: {TOY_STEPS}; learning-rate decay: {TOY_SCHEDULE}. "
                      "Methods (gancourse.experiments): "
                      + "; ".join(f"{m}: {METHODS[m].description}, {METHODS[m].config}, "

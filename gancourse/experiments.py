@@ -96,4 +96,5 @@ def make_toy_trainer(dataset: str, method: str, seed: int = 0, *, steps: int | N
 def evaluate(trainer: GANTrainer, dataset: str, n: int = 2500) -> dict[str, float]:
     """The literature's metrics on ``n`` samples: modes captured, high quality, reverse KL."""
     data = toy_dataset(dataset)
-    return mode_stats(trainer.sample(n).numpy(), data.means, data.stds[0]).as_dict()
+    samples = trainer.sample(n).numpy()
+    return {**mode_stats(samples, data.means, data.stds[0]).as_dict(), "n_samples": len(samples)}

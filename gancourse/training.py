@@ -183,8 +183,8 @@ class GANTrainer:
         self.step = 0
         self.gen = torch.Generator().manual_seed(c.seed)  # data, z and labels (on the CPU)
         self.gen_device = self._device_generator(c.seed + 2)  # gradient-penalty mixing weights
-        fixed = torch.Generator().manual_seed(c.seed + 1)
-        self.fixed_z = torch.randn(c.n_snapshot, G.latent_dim, generator=fixed)
+        self._fixed_gen = torch.Generator().manual_seed(c.seed + 1)
+        self.fixed_z = torch.randn(c.n_snapshot, G.latent_dim, generator=self._fixed_gen)
         self.fixed_y = (torch.arange(c.n_snapshot) % G.n_classes) if self.conditional else None
         self._last = {}
 
@@ -220,12 +220,24 @@ class GANTrainer:
     @torch.no_grad()
     def sample(self, n: int | None = None, y: torch.Tensor | None = None,
                z: torch.Tensor | None = None) -> torch.Tensor:
-        """Generated samples on the CPU: from ``z`` if given, else the fixed z (first n)."""
+        """Generated samples on the CPU: from ``z`` if given, else the fixed z (first n).
+
+        Asking for more than ``config.n_snapshot`` samples extends the fixed z with further
+        draws of the same seeded generator, so ``sample(n)`` always returns exactly n samples
+        and the same ones every time.
+        """
         was_training = self.G.training
         self.G.eval()
         try:
             if z is None:
-                z = self.fixed_z[: (n or self.config.n_snapshot)]
+                n = n or self.config.n_snapshot
+                if n > len(self.fixed_z):
+                    extra = torch.randn(n - len(self.fixed_z), self.G.latent_dim,
+                                        generator=self._fixed_gen)
+                    self.fixed_z = torch.cat([self.fixed_z, extra])
+                    if self.conditional:
+                        self.fixed_y = torch.arange(n) % self.G.n_classes
+                z = self.fixed_z[:n]
             if self.conditional and y is None:
                 y = self.fixed_y[: len(z)]
             out = self.G(z.to(self.device), y.to(self.device)) if self.conditional \

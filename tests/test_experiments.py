@@ -25,8 +25,10 @@ def test_seeded_and_overridable():
     a.train()
     b.train()
     assert a.history.d_loss == b.history.d_loss
-    stats = evaluate(a, "ring", n=100)
-    assert set(stats) == {"modes_captured", "n_modes", "high_quality", "reverse_kl"}
+    stats = evaluate(a, "ring", n=2500)  # more than n_snapshot: still 2500 samples
+    assert set(stats) == {"modes_captured", "n_modes", "high_quality", "reverse_kl",
+                          "n_samples"}
+    assert stats["n_samples"] == 2500
 
 
 def test_unknown_names():

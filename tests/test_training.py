@@ -36,6 +36,15 @@ def test_fast_path_records_every_step():
     assert t.sample(50).shape == (50, 2)
 
 
+def test_sample_returns_exactly_n_samples_beyond_the_snapshot_size():
+    t = make(TrainConfig(steps=2, n_snapshot=100, progress=False))
+    big = t.sample(250)
+    assert big.shape == (250, 2)
+    assert torch.equal(t.sample(250), big) and torch.equal(t.sample(100), big[:100])
+    cond = make(TrainConfig(steps=2, n_snapshot=10, progress=False), cond=True)
+    assert cond.sample(30).shape == (30, 2)
+
+
 def test_seeded_runs_are_identical():
     a, b = make(), make()
     a.train()
