@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import time
 
-import numpy as np
 import torch
 
 from common import save_table
 
 from gancourse.experiments import make_toy_trainer, toy_dataset
-from gancourse.metrics import mode_stats, nearest_mode
+from gancourse.metrics import mode_stats, modes_holding
 
 STEPS = 2000
 EVERY = 250
@@ -36,9 +35,8 @@ def main() -> None:
         seconds = time.perf_counter() - start
         held = []
         for step in snaps[1:]:
-            idx, dist = nearest_mode(trainer.history.snapshots[step], ring.means)
-            share = np.bincount(idx[dist < 0.1], minlength=ring.n_modes) / len(idx)
-            held.append("".join(str(i) for i in np.nonzero(share > 0.05)[0]) or "-")
+            modes = modes_holding(trainer.history.snapshots[step], ring.means)
+            held.append("".join(map(str, modes)) or "-")
         final = mode_stats(trainer.history.snapshots[STEPS], ring.means, 0.01)
         rows.append([seed, final.modes_captured, f"{100 * final.high_quality:.1f}",
                      " ".join(held), f"{seconds:.1f}"])

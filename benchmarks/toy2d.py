@@ -24,7 +24,7 @@ from concurrent.futures import ProcessPoolExecutor
 
 from common import RESULTS, machine, save_table
 
-from gancourse.experiments import METHODS, TOY_SCHEDULE, TOY_STEPS
+from gancourse.experiments import DEMOS, METHODS, TOY_SCHEDULE, TOY_STEPS
 
 # Published results (modes captured, % high quality), 2500 samples, same metric definitions.
 PUBLISHED = {
@@ -64,7 +64,7 @@ def mean_sd(values: list[float], fmt: str) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--datasets", nargs="+", default=list(TOY_STEPS), choices=list(TOY_STEPS))
-    parser.add_argument("--methods", nargs="+", default=[m for m in METHODS if m != "collapse"],
+    parser.add_argument("--methods", nargs="+", default=[m for m in METHODS if m not in DEMOS],
                         choices=list(METHODS))
     parser.add_argument("--seeds", type=int, default=5)
     parser.add_argument("--workers", type=int, default=2, help="runs side by side")
@@ -113,7 +113,7 @@ def main() -> None:
                      + f". One CPU thread per run, {args.workers} runs side by side."
                      + (" Rows of methods not re-run by this command come from the earlier run "
                         "saved in toy2d.json (same machine)." if args.update else "")
-                     f"\n\n{CITATIONS}")
+                     + f"\n\n{CITATIONS}")
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "toy2d.json").write_text(json.dumps(
         {"machine": machine(), "steps": TOY_STEPS, "schedule": TOY_SCHEDULE,

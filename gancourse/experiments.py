@@ -4,12 +4,15 @@ Every method uses the same networks, batch size, optimiser and learning-rate sch
 is only a set of :class:`~gancourse.training.TrainConfig` or discriminator options, so the
 comparison is between remedies, not between tunings. ``collapse`` is a deliberately small
 vanilla GAN (no learning-rate decay) that collapses and hops between the ring's modes early in
-training -- lecture 04's demonstration.
+training -- lecture 04's demonstration -- and ``collapse-mbstd`` the same with a minibatch-std
+discriminator, which does not collapse.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import torch
@@ -21,8 +24,9 @@ from .seeding import seed_everything
 from .training import GANTrainer, TrainConfig
 
 __all__ = ["Method", "METHODS", "TOY_STEPS", "TOY_SCHEDULE", "toy_dataset", "make_toy_trainer",
-           "evaluate"]
+           "evaluate", "load_benchmark", "BENCHMARK_FILE", "DEMOS"]
 
+BENCHMARK_FILE = Path(__file__).resolve().parents[1] / "benchmarks" / "results" / "toy2d.json"
 TOY_STEPS = {"ring": 4000, "grid": 10000}  # generator steps per run (the step budget)
 # The learning rates decay linearly late in the budget: high quality means within 3 std of a
 # mode (0.03 on the ring, 0.15 on the grid), which needs small final steps.
@@ -60,7 +64,12 @@ METHODS: dict[str, Method] = {
                       {**_SCHEDULE, "loss": "wgan", "gp_weight": 1.0, "betas": (0.5, 0.9)}),
     "collapse": Method("small vanilla GAN that collapses (lecture 04)",
                        {"batch_size": 128, "lr_d": 1e-3, "lr_g": 1e-3}, hidden=(64, 64)),
+    "collapse-mbstd": Method("the collapse set-up with a minibatch-std discriminator",
+                             {"batch_size": 128, "lr_d": 1e-3, "lr_g": 1e-3},
+                             {"minibatch_std": True}, hidden=(64, 64)),
 }
+# The lecture demonstrations, not benchmark methods.
+DEMOS = ("collapse", "collapse-mbstd")
 
 
 def toy_dataset(name: str) -> GaussianMixture:
@@ -87,7 +96,7 @@ def make_toy_trainer(dataset: str, method: str, seed: int = 0, *, steps: int | N
     G = MLPGenerator(2, 2, spec.hidden)
     D = MLPDiscriminator(2, spec.hidden, **spec.d_options)
     schedule = TOY_SCHEDULE[dataset] if "lr_decay_start" not in spec.config and \
-        method != "collapse" else {}
+        method not in DEMOS else {}
     config = TrainConfig(**{"steps": steps or TOY_STEPS[dataset], "seed": seed, **schedule,
                             **spec.config, **overrides})
     return GANTrainer(G, D, data, config, device=device)
@@ -98,3 +107,15 @@ def evaluate(trainer: GANTrainer, dataset: str, n: int = 2500) -> dict[str, floa
     data = toy_dataset(dataset)
     samples = trainer.sample(n).numpy()
     return {**mode_stats(samples, data.means, data.stds[0]).as_dict(), "n_samples": len(samples)}
+
+
+def load_benchmark(path: str | Path | None = None) -> dict[str, Any]:
+    """The saved results of ``benchmarks/toy2d.py`` (machine, settings and every run).
+
+    Regenerate them with ``.venv/bin/python benchmarks/toy2d.py`` from the course folder.
+    """
+    path = Path(path) if path is not None else BENCHMARK_FILE
+    if not path.is_file():
+        raise FileNotFoundError(f"no benchmark results at {path}: run "
+                                "`.venv/bin/python benchmarks/toy2d.py` in the course folder")
+    return json.loads(path.read_text())

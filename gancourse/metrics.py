@@ -18,7 +18,7 @@ import numpy as np
 from ._checks import as_array
 from .divergences import kl
 
-__all__ = ["ModeStats", "mode_stats", "conditional_accuracy", "nearest_mode"]
+__all__ = ["ModeStats", "mode_stats", "conditional_accuracy", "nearest_mode", "modes_holding"]
 
 
 @dataclass
@@ -76,3 +76,14 @@ def conditional_accuracy(samples, labels, means, std: float, *, threshold: float
         raise ValueError(f"labels must have one entry per sample: shape {idx.shape}, "
                          f"got {y.shape}")
     return float(((idx == y) & (dist <= threshold * std)).mean())
+
+
+def modes_holding(samples, means, *, share: float = 0.05, radius: float = 0.1) -> tuple[int, ...]:
+    """The modes near which more than ``share`` of the samples lie (within ``radius``).
+
+    A coarse view of where a generator's mass is, used to follow mode hopping over training.
+    """
+    idx, dist = nearest_mode(samples, means)
+    k = len(as_array(means, "means", ndim=2))
+    counts = np.bincount(idx[dist < radius], minlength=k) / len(idx)
+    return tuple(int(i) for i in np.nonzero(counts > share)[0])

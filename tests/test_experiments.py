@@ -2,7 +2,7 @@
 
 import pytest
 
-from gancourse.experiments import METHODS, TOY_STEPS, evaluate, make_toy_trainer
+from gancourse.experiments import DEMOS, METHODS, TOY_STEPS, evaluate, make_toy_trainer
 
 
 def test_methods_differ_only_by_their_options():
@@ -17,6 +17,7 @@ def test_methods_differ_only_by_their_options():
     grid = make_toy_trainer("grid", "gan").config
     assert (grid.steps, grid.lr_decay_start, grid.lr_final) == (TOY_STEPS["grid"], 0.3, 0.02)
     assert make_toy_trainer("ring", "collapse").config.lr_decay_start == 1.0
+    assert make_toy_trainer("ring", "collapse-mbstd").D.mbstd is not None
 
 
 def test_seeded_and_overridable():
@@ -37,3 +38,14 @@ def test_unknown_names():
     with pytest.raises(ValueError, match="dataset must be 'ring' or 'grid'"):
         make_toy_trainer("spiral", "gan")
     assert all(m.description for m in METHODS.values())
+
+
+def test_saved_benchmark_is_complete(tmp_path):
+    from gancourse.experiments import load_benchmark
+
+    data = load_benchmark()
+    runs = {(r["dataset"], r["method"]) for r in data["runs"]}
+    assert {(d, m) for d in TOY_STEPS for m in METHODS if m not in DEMOS} <= runs
+    assert "cpu" in data["machine"]
+    with pytest.raises(FileNotFoundError, match="run `.venv/bin/python benchmarks/toy2d.py`"):
+        load_benchmark(tmp_path / "missing.json")

@@ -58,3 +58,14 @@ def test_bad_input():
         mode_stats(torch.zeros(4, 3), gc.Ring().means, 0.01)
     with pytest.raises(ValueError, match="std must be positive"):
         mode_stats(torch.zeros(4, 2), gc.Ring().means, 0.0)
+
+
+def test_modes_holding():
+    from gancourse.metrics import modes_holding
+
+    ring = gc.Ring()
+    samples = np.concatenate([np.repeat(ring.means[2:3], 90, axis=0),  # 90% on mode 2
+                              np.repeat(ring.means[5:6], 4, axis=0),  # 4% on mode 5
+                              np.zeros((6, 2))])  # 6% in the centre
+    assert modes_holding(samples, ring.means) == (2,)
+    assert modes_holding(samples, ring.means, share=0.03) == (2, 5)
