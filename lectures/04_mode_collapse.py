@@ -1,0 +1,263 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# # Lecture 04 · Mode collapse on 1-D and 2-D toys
+#
+# **Goals of this lecture**
+#
+# 1. Meet the standard benchmarks of mode collapse — a ring of 8 Gaussians and a grid of 25 —
+#    and the metrics the literature reports on them.
+# 2. Watch a vanilla GAN collapse and hop from mode to mode, live.
+# 3. Understand two reasons: a divergence that forgives missing modes, and alternating
+#    optimisation that circles instead of converging.
+# 4. Fix the collapse live, and compare the classic remedies over several seeds, beside the
+#    published numbers.
+
+# %% [markdown] slideshow={"slide_type": "skip"}
+# ## Set-up
+
+# %% slideshow={"slide_type": "skip"}
+import math
+import statistics
+
+import matplotlib.pyplot as plt
+import numpy as np
+import torch
+
+import gancourse as gc
+from gancourse.dynamics import bilinear_game_trajectory
+from gancourse.experiments import METHODS, TOY_STEPS, load_benchmark, make_toy_trainer
+from gancourse.metrics import mode_stats, modes_holding
+from gancourse.widgets import SnapshotExplorer
+
+gc.seed_everything(0)
+device = gc.get_device()
+print("computing on", device)
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 1. The benchmarks and their metrics
+#
+# * **Ring**: 8 Gaussians with standard deviation 0.01, equally spaced on the unit circle.
+# * **Grid**: 25 Gaussians with standard deviation 0.05 at $\{-4, -2, 0, 2, 4\}^2$.
+#
+# These are the definitions of PacGAN (Lin et al. 2018); the metrics are VEEGAN's (Srivastava et
+# al. 2017): draw 2500 samples; a sample is of **high quality** if it lies within 3 standard
+# deviations of its nearest mode; a mode is **captured** if it is the nearest mode of at least
+# one high-quality sample. As a sanity check, the data themselves: for a 2-D Gaussian,
+# $P(\|x - \mu\| \le 3\sigma) = 1 - e^{-9/2} \approx 98.9\%$.
+
+# %% slideshow={"slide_type": "subslide"}
+ring, grid = gc.Ring(), gc.Grid()
+p_hq = 1 - math.exp(-4.5)
+se = math.sqrt(p_hq * (1 - p_hq) / 2500)
+fig, axes = plt.subplots(1, 2, figsize=(9, 4.2))
+for ax, data, name in zip(axes, (ring, grid), ("ring", "grid")):
+    x = data.sample(2500, seed=1).numpy()
+    stats = mode_stats(x, data.means, data.stds[0])
+    print(f"{name}: {stats.modes_captured}/{stats.n_modes} modes, "
+          f"{100 * stats.high_quality:.1f}% high quality (expected {100 * p_hq:.1f}%)")
+    # Claim: real samples capture every mode, with the Gaussian's 3-sigma share of quality.
+    assert stats.modes_captured == data.n_modes and abs(stats.high_quality - p_hq) < 4 * se
+    ax.scatter(x[:, 0], x[:, 1], s=2)
+    ax.set(xlabel="$x_1$", ylabel="$x_2$", title=f"{name}: 2500 data samples", aspect="equal")
+plt.show()
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 2. A vanilla GAN collapses
+#
+# Small networks (two hidden layers of 64 units), the non-saturating loss, Adam with learning
+# rate $10^{-3}$, batch 128, seed 0, 2000 generator steps: the configuration `collapse` of
+# `gancourse.experiments`. We keep 2500 generated samples every 250 steps.
+
+# %% slideshow={"slide_type": "subslide"}
+snap_steps = tuple(range(0, 2001, 250))
+collapse = make_toy_trainer("ring", "collapse", seed=0, steps=2000, snapshot_steps=snap_steps,
+                            n_snapshot=2500, progress=False, device=device)
+collapse.train()
+
+
+held = [modes_holding(collapse.history.snapshots[s], ring.means) for s in snap_steps[1:]]
+final = mode_stats(collapse.history.snapshots[2000], ring.means, 0.01)
+print("modes holding > 5% of the samples, every 250 steps:", held)
+print(f"after 2000 steps: {final.modes_captured} of 8 modes captured")
+visited = {m for h in held for m in h}
+# Claims: the generator ends on fewer than 8 modes, and it has visited several different
+# modes one after the other (cat and mouse), never holding more than two at a time.
+assert final.modes_captured < 8
+assert len(visited) >= 3 and max(len(h) for h in held) <= 2
+
+# %% slideshow={"slide_type": "subslide"}
+fig, axes = plt.subplots(1, len(snap_steps) - 1, figsize=(15, 2.3), sharex=True, sharey=True)
+for ax, step in zip(axes, snap_steps[1:]):
+    x = collapse.history.snapshots[step]
+    ax.scatter(ring.means[:, 0], ring.means[:, 1], s=30, facecolors="none", edgecolors="k")
+    ax.scatter(x[:, 0], x[:, 1], s=1, c="C1")
+    ax.set(title=f"step {step}", xlim=(-1.6, 1.6), ylim=(-1.6, 1.6), aspect="equal",
+           xlabel="$x_1$")
+axes[0].set_ylabel("$x_2$")
+plt.show()
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 3. Why: a divergence that forgives missing modes
+#
+# Lecture 01 showed that the *reverse* KL lets a model ignore modes: a Gaussian sitting on one
+# of two modes paid only $\log 2$. Compare the three divergences for a generator that puts all
+# its mass on one of the ring's 8 modes (at the level of modes, $P_{data}$ uniform on 8 points,
+# $P_G$ a point mass):
+#
+# * forward KL $\mathrm{KL}(P_{data}\,\|\,P_G) = \infty$ — maximum likelihood would never allow it;
+# * reverse KL $\mathrm{KL}(P_G\,\|\,P_{data}) = \log 8$ — finite;
+# * JSD — finite too, below $\log 2$: the GAN game's divergence punishes collapse only mildly.
+
+# %% slideshow={"slide_type": "subslide"}
+p_modes = np.full(8, 1 / 8)
+q_modes = np.eye(8)[0]
+forward, reverse, jsd = gc.kl(p_modes, q_modes), gc.reverse_kl(p_modes, q_modes), \
+    gc.js(p_modes, q_modes)
+# closed form: M = (P + Q)/2 is 9/16 on the chosen mode and 1/16 on each other mode
+jsd_closed = 0.5 * (math.log(16 / 9) + (1 / 8) * math.log(2 / 9) + (7 / 8) * math.log(2))
+print(f"forward KL = {forward}, reverse KL = {reverse:.4f} (log 8 = {math.log(8):.4f}), "
+      f"JSD = {jsd:.4f} (closed form {jsd_closed:.4f}, log 2 = {math.log(2):.4f})")
+assert forward == math.inf and abs(reverse - math.log(8)) < 1e-12
+assert abs(jsd - jsd_closed) < 1e-12 and jsd < math.log(2)
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 4. Why: the game circles instead of converging
+#
+# The simplest min-max game is $\min_x \max_y\, xy$: its only equilibrium is $(0, 0)$. Play it
+# with gradient steps of size $\eta$. *Simultaneous* steps ($x \leftarrow x - \eta y$,
+# $y \leftarrow y + \eta x$) multiply the distance to the equilibrium by $\sqrt{1 + \eta^2}$
+# every step; *alternating* steps, as in Algorithm 1, keep $x^2 - \eta xy + y^2$ constant and
+# circle for ever. A generator chasing a discriminator that chases it back behaves alike: the
+# generator moves to where $D$ is weak, $D$ follows, and the generator moves on — mode hopping.
+
+# %% slideshow={"slide_type": "subslide"}
+eta = 0.1
+sim = bilinear_game_trajectory(1.0, 0.0, lr=eta, steps=150, mode="simultaneous")
+alt = bilinear_game_trajectory(1.0, 0.0, lr=eta, steps=150, mode="alternating")
+r_sim, r_alt = np.linalg.norm(sim, axis=1), np.linalg.norm(alt, axis=1)
+print(f"distance to the equilibrium after 150 steps: simultaneous {r_sim[-1]:.3f}, "
+      f"alternating between {r_alt.min():.3f} and {r_alt.max():.3f}")
+# Claims: simultaneous play spirals out at exactly sqrt(1 + eta^2) per step; alternating play
+# stays on a bounded cycle and never approaches (0, 0).
+assert np.allclose(r_sim[1:] / r_sim[:-1], math.sqrt(1 + eta**2))
+assert r_alt.min() > 0.9 and r_alt.max() < 1.1
+
+fig, ax = plt.subplots(figsize=(4.6, 4.6))
+ax.plot(sim[:, 0], sim[:, 1], label="simultaneous: spirals out")
+ax.plot(alt[:, 0], alt[:, 1], label="alternating: circles")
+ax.plot([0], [0], "k*", ms=12, label="equilibrium (0, 0)")
+ax.set(xlabel="x (minimiser)", ylabel="y (maximiser)", aspect="equal",
+       title=r"Gradient play on $\min_x \max_y\, xy$")
+ax.legend(fontsize=8, loc="lower left")
+plt.show()
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 5. Remedies
+#
+# * **Minibatch standard deviation** (Karras et al. 2018): $D$ receives one more feature, the
+#   average standard deviation of its features across the minibatch. A collapsed batch has
+#   too little spread, and $D$ can now see it.
+# * **PacGAN** (Lin et al. 2018): $D$ judges packs of $m$ samples at once; a pack of copies of
+#   one mode looks unlike a pack of real samples.
+# * **Unrolled GAN** (Metz et al. 2017): $G$ optimises against where $D$ will be after a few
+#   more steps, so it cannot exploit a momentary weakness of $D$ (we use the first-order
+#   version: $G$ answers a copy of $D$ advanced by 5 steps).
+# * **WGAN-GP** (Gulrajani et al. 2017): a different distance altogether (lecture 05).
+#
+# Live: the same networks, seed and budget as section 2, with a minibatch-std discriminator.
+
+# %% slideshow={"slide_type": "subslide"}
+fixed = make_toy_trainer("ring", "collapse-mbstd", seed=0, steps=2000,
+                         snapshot_steps=snap_steps, n_snapshot=2500, progress=False,
+                         device=device)
+fixed.train()
+fixed_final = mode_stats(fixed.history.snapshots[2000], ring.means, 0.01)
+print(f"modes captured: vanilla {final.modes_captured} of 8, with minibatch-std "
+      f"{fixed_final.modes_captured} of 8 "
+      f"({100 * fixed_final.high_quality:.1f}% high quality after only 2000 steps)")
+assert fixed_final.modes_captured == 8 > final.modes_captured  # claim: the fix works here
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Scrub through training
+# Pick a method and drag the slider through the snapshots.
+
+# %% slideshow={"slide_type": "subslide"}
+explorer = SnapshotExplorer({"vanilla GAN": collapse.history.snapshots,
+                             "minibatch-std": fixed.history.snapshots}, ring)
+explorer
+
+# %% slideshow={"slide_type": "skip"}
+assert explorer.result["modes_captured"] == final.modes_captured  # vanilla, last step
+explorer.controls["method"].value = "minibatch-std"
+assert explorer.result["modes_captured"] == 8
+explorer.controls["method"].value = "vanilla GAN"
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 6. Over several seeds, beside the literature
+#
+# One seed proves little. `benchmarks/toy2d.py` trains every method on both benchmarks for 5
+# seeds with the same networks (three hidden layers of 128 units), batch, optimiser and
+# learning-rate schedule; only the remedy changes. Its saved results are loaded here (about
+# 40 minutes to regenerate on a 2-core CPU: `.venv/bin/python benchmarks/toy2d.py`).
+
+# %% slideshow={"slide_type": "subslide"}
+bench = load_benchmark()
+published = {("ring", "gan"): "VEEGAN: 1 / –; PacGAN: 6.3 / 98.2%",
+             ("ring", "pacgan2"): "PacGAN: 7.9 / 95.6%",
+             ("ring", "unrolled5"): "VEEGAN (Unrolled): 7.6 / –",
+             ("grid", "gan"): "PacGAN: 17.3 / 94.8%",
+             ("grid", "pacgan4"): "PacGAN: 24.8 / 93.6%"}
+summary = {}
+print(f"{'data':<5} {'method':<14} {'modes':>11} {'% high quality':>16} {'s / run':>8}   "
+      "published (modes / % HQ)")
+for dataset in TOY_STEPS:
+    for method in METHODS:  # the demonstration set-ups have no benchmark runs
+        runs = [r for r in bench["runs"] if r["dataset"] == dataset and r["method"] == method]
+        if not runs:
+            continue
+        modes = [r["modes_captured"] for r in runs]
+        hq = [100 * r["high_quality"] for r in runs]
+        summary[dataset, method] = (statistics.mean(modes), statistics.mean(hq), len(runs))
+        print(f"{dataset:<5} {method:<14} {statistics.mean(modes):5.1f} ± {statistics.stdev(modes):3.1f} "
+              f"{statistics.mean(hq):9.1f} ± {statistics.stdev(hq):4.1f} "
+              f"{statistics.mean(r['seconds'] for r in runs):8.1f}   "
+              f"{published.get((dataset, method), '')}")
+print(f"\nmachine: {bench['machine']['cpu']}, {bench['machine']['cores']} cores; "
+      "published: VEEGAN (Srivastava et al. 2017) Table 1, PacGAN (Lin et al. 2018) Table 1")
+assert all(n == 5 for *_, n in summary.values())  # five seeds for every entry
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Summary
+#
+# * Mode collapse is measured on the ring and grid by modes captured and the share of
+#   high-quality samples (VEEGAN's and PacGAN's definitions, 2500 samples).
+# * A small vanilla GAN collapsed live and hopped between modes.
+# * Two reasons: JSD (like reverse KL) punishes a missing mode only mildly, while forward KL
+#   would forbid it; and gradient play on a min-max game circles instead of converging.
+# * Remedies give the discriminator a view of diversity (minibatch-std, PacGAN), let the
+#   generator anticipate the discriminator (unrolling), or change the distance (WGAN-GP).
+#   Measured over 5 seeds, none is free: compare coverage, quality and time in the table.
+#
+# ## Further reading
+#
+# * A. Srivastava et al., *VEEGAN: Reducing Mode Collapse in GANs using Implicit Variational
+#   Learning*, NeurIPS 2017.
+# * Z. Lin et al., *PacGAN: The power of two samples in generative adversarial networks*,
+#   NeurIPS 2018.
+# * L. Metz et al., *Unrolled Generative Adversarial Networks*, ICLR 2017.
+# * T. Karras et al., *Progressive Growing of GANs*, ICLR 2018 (minibatch standard deviation).
+# * T. Salimans et al., *Improved Techniques for Training GANs*, NeurIPS 2016 (minibatch
+#   discrimination).
+# * I. Gulrajani et al., *Improved Training of Wasserstein GANs*, NeurIPS 2017.
