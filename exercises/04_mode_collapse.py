@@ -1,0 +1,175 @@
+# ---
+# jupyter:
+#   gancourse:
+#     lecture: '04'
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Exercises 04 · Mode collapse
+#
+# Five graded exercises that go with lecture 04.
+#
+# **How to work.** Write your code where it says `raise NotImplementedError(...)`, keeping the
+# function's name and arguments. Run the cell under each exercise to check your answer: it
+# prints `PASS`, `FAIL` (with what was expected) or `TODO`. From a terminal:
+# `gancourse check exercises/04_mode_collapse.ipynb`.
+#
+# **Rules.** Use NumPy and PyTorch; in 04.1–04.4 don't call the `gancourse` functions that solve
+# the exercise for you (04.5 asks you to use the course's training loop). Your teacher grades
+# with further, hidden tests of the same functions.
+#
+# | exercise | function | points |
+# |---|---|---|
+# | 04.1 Counting modes and high-quality samples | `mode_statistics` | 2 |
+# | 04.2 PacGAN packing | `pack_samples` | 2 |
+# | 04.3 The minibatch standard-deviation feature | `minibatch_std_feature` | 2 |
+# | 04.4 Gradient play on x·y | `bilinear_trajectory` | 2 |
+# | 04.5 Minibatch-std against collapse | `modes_with_minibatch_std` | 3 |
+
+# %%
+import numpy as np
+import torch
+
+from gancourse.grading import check
+
+# %% [markdown]
+# ## Exercise 04.1 · Counting modes and high-quality samples (2 points)
+#
+# The literature's rule (VEEGAN, PacGAN): a sample is of high quality if it lies within
+# `threshold` standard deviations of its nearest mode; a mode is captured if it is the nearest
+# mode of at least one high-quality sample.
+
+# %%
+def mode_statistics(samples, means, std, threshold=3.0):
+    """Modes captured and the share of high-quality samples.
+
+    Inputs:
+        samples: np.ndarray of shape (n, d), generated points.
+        means: np.ndarray of shape (K, d), the modes.
+        std: float, the modes' standard deviation.
+        threshold: float, in standard deviations.
+    Returns:
+        tuple (modes_captured: int, high_quality: float in [0, 1]).
+    """
+    # Hint: the (n, K) matrix of squared distances comes from broadcasting
+    # samples[:, None, :] - means[None, :, :].
+    raise NotImplementedError("write your solution here")
+
+
+# %%
+check("04.1", mode_statistics)
+
+# %% [markdown]
+# ## Exercise 04.2 · PacGAN packing (2 points)
+#
+# A PacGAN discriminator judges `pack` samples at once: a batch of shape $(B, d)$ becomes
+# $B/\text{pack}$ rows, each the concatenation of `pack` consecutive samples.
+
+# %%
+def pack_samples(x, pack):
+    """Concatenate consecutive groups of `pack` samples.
+
+    Inputs:
+        x: torch.Tensor of shape (B, d), with B a multiple of pack.
+        pack: int >= 1.
+    Returns:
+        torch.Tensor of shape (B // pack, pack * d): row i is x[pack*i], ..., x[pack*i + pack - 1]
+        side by side.
+    """
+    raise NotImplementedError("write your solution here")
+
+
+# %%
+check("04.2", pack_samples)
+
+# %% [markdown]
+# ## Exercise 04.3 · The minibatch standard-deviation feature (2 points)
+#
+# Karras et al. (2018) append to each sample's features one number shared by the whole batch:
+# the standard deviation of every feature across the batch (population std, dividing by $B$),
+# averaged over the features. A collapsed batch has a small value, and the discriminator
+# sees it.
+
+# %%
+def minibatch_std_feature(h):
+    """Append the batch's mean feature standard deviation as one more feature.
+
+    Inputs:
+        h: torch.Tensor of shape (B, F), features of a batch.
+    Returns:
+        torch.Tensor of shape (B, F + 1): h, then a column equal to mean_f std_b h[b, f].
+    """
+    # Hint: torch.std(..., unbiased=False) or var(..., unbiased=False).sqrt(); expand a scalar
+    # to (B, 1) and concatenate.
+    raise NotImplementedError("write your solution here")
+
+
+# %%
+check("04.3", minibatch_std_feature)
+
+# %% [markdown]
+# ## Exercise 04.4 · Gradient play on x·y (2 points)
+#
+# On $\min_x \max_y xy$, $x$ descends and $y$ ascends. *Simultaneous* steps use the old values
+# for both updates; *alternating* steps update $x$ first and let $y$ answer the new $x$.
+
+# %%
+def bilinear_trajectory(x0, y0, lr, steps, alternating):
+    """The points (x_t, y_t) of gradient play on x * y.
+
+    Inputs:
+        x0, y0: floats, the start.
+        lr: float, the learning rate of both players.
+        steps: int.
+        alternating: bool, False for simultaneous steps.
+    Returns:
+        np.ndarray of shape (steps + 1, 2), starting point first.
+    """
+    raise NotImplementedError("write your solution here")
+
+
+# %%
+check("04.4", bilinear_trajectory)
+
+# %% [markdown]
+# ## Exercise 04.5 · Minibatch-std against collapse (3 points)
+#
+# A small experiment with the course's training loop. Reproduce lecture 04's set-up on the ring
+# — `gancourse.seed_everything(seed)`, then `MLPGenerator(2, 2, (64, 64))` and
+# `MLPDiscriminator(2, (64, 64), minibatch_std=True)`, `TrainConfig(steps=steps,
+# batch_size=128, lr_d=1e-3, lr_g=1e-3, seed=seed, progress=False)`, a `GANTrainer` on
+# `gancourse.Ring()` — train it, and count the modes captured by `trainer.sample(2500)` with your
+# `mode_statistics` (the ring's std is 0.01). The check expects most of the 8 modes.
+
+# %%
+def modes_with_minibatch_std(steps, seed):
+    """Modes captured on the ring by a small GAN with a minibatch-std discriminator.
+
+    Inputs:
+        steps: int, generator steps.
+        seed: int.
+    Returns:
+        int, modes captured (0 to 8) by 2500 samples.
+    """
+    raise NotImplementedError("write your solution here")
+
+
+# %%
+check("04.5", modes_with_minibatch_std)
+
+# %% [markdown]
+# ## Going further (not graded)
+#
+# * Run `modes_with_minibatch_std` for seeds 0–4 and compare with the same set-up without
+#   minibatch-std. How often does each collapse?
+# * Plot `bilinear_trajectory` for learning rates 0.01, 0.1 and 0.5. Which one would you call
+#   "training", and why does none of them reach (0, 0)?
