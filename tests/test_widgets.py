@@ -131,3 +131,23 @@ def test_snapshot_explorer_replays_the_chosen_method_and_step():
     assert "8 / 8" in e.readout_html.value
     with pytest.raises(ValueError, match="same, non-empty set of steps"):
         SnapshotExplorer({"a": {0: on_modes}, "b": {1: on_modes}}, ring)
+
+
+def test_transport_explorer_plan_and_distances():
+    from scipy.stats import wasserstein_distance
+
+    from gancourse.widgets import TransportExplorer
+
+    e = TransportExplorer()
+    e.controls["shift"].value, e.controls["width"].value = 14.0, 0.5
+    res = e.result
+    plan = res["plan"]
+    np.testing.assert_allclose(plan.sum(axis=1), e.p, atol=1e-9)  # rows: P
+    np.testing.assert_allclose(plan.sum(axis=0), res["q"], atol=1e-9)  # columns: Q
+    assert res["w1"] == pytest.approx(wasserstein_distance(e.x, e.x, e.p, res["q"]), abs=1e-8)
+    assert res["w1_cdf"] == pytest.approx(res["w1"], abs=1e-8)
+    assert res["js"] == pytest.approx(np.log(2), abs=1e-9)  # far apart: no overlap
+    np.testing.assert_allclose(e.plan_image.get_array(), plan)
+    near = res["w1"]
+    e.controls["shift"].value = 9.0
+    assert e.result["w1"] < near and e.result["js"] < np.log(2)  # closer: both see it

@@ -9,6 +9,7 @@ from .disjoint import DisjointExplorer
 from .gan_game import GameExplorer
 from .gaussian_fit import GaussianFitExplorer
 from .snapshots import SnapshotExplorer
+from .transport import TransportExplorer
 
 __all__ = ["Explorer", "GaussianFitExplorer", "GameExplorer", "DisjointExplorer",
-           "SnapshotExplorer"]
+           "SnapshotExplorer", "TransportExplorer"]
