@@ -486,27 +486,33 @@ class FrameRecorder:
 
 def fit_discriminator(D: nn.Module, x_real: torch.Tensor, x_fake: torch.Tensor, *,
                       steps: int = 500, lr: float = 1e-3, batch_size: int | None = None,
-                      seed: int = 0) -> list[float]:
-    """Train ``D`` to tell two *fixed* sets of samples apart (real -> 1, fake -> 0).
+                      seed: int = 0, loss: str = "nonsaturating", gp_weight: float = 0.0,
+                      clip_value: float = 0.0, betas: tuple[float, float] = (0.5, 0.999)
+                      ) -> list[float]:
+    """Train ``D`` (a discriminator or critic) on two *fixed* sets of samples.
 
-    The supervised problem inside every GAN, without a generator: lecture 03 uses it to show
-    that a network separates any two finite samples, even of the same distribution.
+    The inner problem of every GAN, without a generator. Lecture 03 uses it to show that a
+    network separates any two finite samples; lecture 05 to compare critics (``loss="wgan"``
+    with a gradient penalty, weight clipping, or neither) estimating W1.
 
     Args:
-        D: maps (B, ...) to logits (B, 1).
+        D: maps (B, ...) to logits or scores (B, 1).
         x_real, x_fake: tensors of shape (n, ...) and (n', ...).
         steps: Adam steps.
         lr: learning rate.
-        batch_size: minibatch size per class (None: the whole sets every step).
-        seed: seeds the minibatch draws.
+        batch_size: minibatch size per set (None: the whole sets every step).
+        seed: seeds the minibatch draws and the penalty's interpolation weights.
+        loss: a name in :data:`gancourse.losses.LOSSES`; its discriminator loss is minimised.
+        gp_weight: > 0 adds the gradient penalty.
+        clip_value: > 0 clips D's weights to [-c, c] after each step.
+        betas: Adam's betas.
 
     Returns:
-        The loss (binary cross-entropy) at every step.
+        The loss at every step (without the penalty).
     """
-    from .losses import d_loss_bce
-
+    pair = get_loss(loss)
     gen = torch.Generator().manual_seed(seed)
-    opt = torch.optim.Adam(D.parameters(), lr=lr, betas=(0.5, 0.999))
+    opt = torch.optim.Adam(D.parameters(), lr=lr, betas=betas)
     losses = []
     for _ in range(steps):
         if batch_size is None:
@@ -514,11 +520,15 @@ def fit_discriminator(D: nn.Module, x_real: torch.Tensor, x_fake: torch.Tensor, 
         else:
             real = x_real[torch.randint(len(x_real), (batch_size,), generator=gen)]
             fake = x_fake[torch.randint(len(x_fake), (batch_size,), generator=gen)]
-        loss = d_loss_bce(D(real), D(fake))
+        value = pair.d_loss(D(real), D(fake))
+        total = value + (gradient_penalty(D, real, fake, gp_weight, generator=gen)
+                         if gp_weight > 0 else 0.0)
         opt.zero_grad(set_to_none=True)
-        loss.backward()
+        total.backward()
         opt.step()
-        losses.append(loss.item())
+        if clip_value > 0:
+            clip_weights(D, clip_value)
+        losses.append(value.item())
     return losses
 
 
