@@ -156,3 +156,15 @@ def test_hidden_tests_count_but_do_not_reveal(tmp_path):
     assert "hidden test" in feedback and "SECRET-VALUE" not in feedback
     # the student's own check does not run hidden tests
     assert run_cli("check", sub).returncode == 0
+
+
+def test_discovery_skips_earlier_output_folders(tmp_path):
+    from gancourse.grading.notebook import GRADER_MARKER, find_submissions
+
+    (tmp_path / "alice.py").write_text("# %%\nx = 1\n")
+    (tmp_path / "bob").mkdir()
+    (tmp_path / "bob" / "01_mle_and_kl.py").write_text("# %%\nx = 2\n")
+    (tmp_path / "grades").mkdir()
+    (tmp_path / "grades" / GRADER_MARKER).write_text("written by gancourse grade\n")
+    subs, ignored = find_submissions([tmp_path])
+    assert [s.student for s in subs] == ["alice", "bob"] and ignored == []

@@ -10,14 +10,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .checks import CheckFailed, Exercise, Registry, SubmissionFailed
-from .notebook import NotebookError, Submission, detect_lecture, read_code_cells
+from .notebook import (GRADER_MARKER, NotebookError, Submission, detect_lecture,
+                       read_code_cells)
 from .plain import from_plain
 from .sandbox import ForkServer, Limits, Reply, Sandbox
 
 __all__ = ["CheckResult", "SubmissionResult", "grade_submission", "grade_all", "write_reports",
            "MARKER"]
 
-MARKER = ".gancourse-grades"  # marks an output folder as written by the grader
+MARKER = GRADER_MARKER  # marks an output folder as written by the grader
 MAX_RESTARTS = 3
 
 

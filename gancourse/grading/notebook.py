@@ -15,6 +15,7 @@ from pathlib import Path
 __all__ = ["Submission", "NotebookError", "find_submissions", "read_code_cells", "detect_lecture"]
 
 NOTEBOOK_SUFFIXES = (".ipynb", ".py")
+GRADER_MARKER = ".gancourse-grades"  # written by the grader into its output folders
 COURSE_NAME = re.compile(r"^(\d\d)_")
 
 
@@ -67,8 +68,8 @@ def find_submissions(paths: list[str | Path]) -> tuple[list[Submission], list[Pa
                 add(Submission(path.name, picked))
                 continue
             for entry in entries:
-                if entry.name.startswith("."):
-                    continue
+                if entry.name.startswith(".") or (entry / GRADER_MARKER).exists():
+                    continue  # hidden files, and output folders of earlier grading runs
                 if entry.is_dir():
                     picked = _pick(entry)
                     add(Submission(entry.name, picked,
