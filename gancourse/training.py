@@ -262,7 +262,7 @@ class GANTrainer:
             x_real = x_real + sigma * torch.randn(x_real.shape, generator=self.gen).to(x_real)
             x_fake = x_fake + sigma * torch.randn(x_fake.shape, generator=self.gen).to(x_fake)
         out_real, out_fake = self._call(D, x_real, y), self._call(D, x_fake, y_fake)
-        if self.loss.name in ("minimax", "nonsaturating"):
+        if not self.loss.critic:  # the BCE losses, which take one-sided label smoothing
             loss = self.loss.d_loss(out_real, out_fake, real_label=c.real_label)
         else:
             loss = self.loss.d_loss(out_real, out_fake)
