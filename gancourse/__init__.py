@@ -2,7 +2,8 @@
 
 One module per concept; notebooks, exercises and tests import from here.
 
-* :mod:`gancourse.device` -- :func:`get_device` (CUDA, then Apple MPS, then CPU)
+* :mod:`gancourse.device` -- :func:`get_device` (CUDA, then Apple MPS, then CPU),
+  :func:`limit_cpu_threads`
 * :mod:`gancourse.seeding` -- :func:`seed_everything` and per-call generators
 * :mod:`gancourse.distributions` -- toy data: Gaussians, mixtures, ring, grid, parallel lines
 * :mod:`gancourse.divergences` -- KL, reverse KL, Jensen-Shannon; Gaussian closed forms
@@ -21,7 +22,7 @@ One module per concept; notebooks, exercises and tests import from here.
 Names and symbols used across the course are listed in :mod:`gancourse.vocabulary`.
 """
 
-from .device import get_device
+from .device import get_device, limit_cpu_threads
 from .distributions import (Distribution, Gaussian1D, GaussianMixture, Grid, ParallelLine, Ring,
                             SwissRoll, Uniform1D)
 from .divergences import (js, js_on_grid, kl, kl_gaussian, kl_mvn, kl_on_grid, reverse_kl,
@@ -34,7 +35,7 @@ from .wasserstein import emd, emd_1d, w1_1d, w1_point_clouds
 __version__ = "0.1.0"
 
 __all__ = [
-    "get_device", "seed_everything", "torch_generator", "numpy_generator",
+    "get_device", "limit_cpu_threads", "seed_everything", "torch_generator", "numpy_generator",
     "Distribution", "GaussianMixture", "Gaussian1D", "Uniform1D", "Ring", "Grid", "ParallelLine",
     "SwissRoll",
     "kl", "reverse_kl", "js", "kl_on_grid", "reverse_kl_on_grid", "js_on_grid", "kl_gaussian",

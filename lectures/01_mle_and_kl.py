@@ -45,6 +45,7 @@ from gancourse.models import mlp
 from gancourse.widgets import GaussianFitExplorer
 
 gc.seed_everything(0)
+gc.limit_cpu_threads()  # small networks run fastest on one CPU thread (see its docstring)
 device = gc.get_device()
 print("computing on", device)
 

@@ -37,13 +37,14 @@ import numpy as np
 import torch
 
 import gancourse as gc
-from gancourse.losses import g_loss_minimax, g_loss_nonsaturating
+from gancourse.losses import g_loss_minimax, g_loss_nonsaturating, get_loss
 from gancourse.models import AffineGenerator, MLPDiscriminator, probability_on_grid
 from gancourse.plots import plot_game_frame
 from gancourse.training import FrameRecorder, GANTrainer, TrainConfig
 from gancourse.widgets import GameExplorer
 
 gc.seed_everything(0)
+gc.limit_cpu_threads()  # small networks run fastest on one CPU thread (see its docstring)
 device = gc.get_device()
 LOG4 = math.log(4)
 x = np.linspace(-6, 6, 2401)  # integration grid for every density below
@@ -259,7 +260,8 @@ plt.show()
 logits = torch.linspace(-8, 8, 401, requires_grad=True)
 d_prob = torch.sigmoid(logits).detach().numpy()
 grads = {}
-for name, fn in (("minimax  log(1 - D)", g_loss_minimax), ("non-saturating  -log D", g_loss_nonsaturating)):
+for name, fn in (("minimax  log(1 - D)", g_loss_minimax),
+                 ("non-saturating  -log D", g_loss_nonsaturating)):
     # per-sample loss = mean over a batch of one; autograd gives d loss / d logit
     per_sample = torch.stack([fn(l[None]) for l in logits])
     (g,) = torch.autograd.grad(per_sample.sum(), logits)
@@ -296,8 +298,7 @@ def poor_start(loss: str, optimizer: str, lr_g: float, lr_d: float):
     trainer.train_discriminator(300)
     z = torch.randn(4096, 1, generator=torch.Generator().manual_seed(2)).to(device)
     logits_fake = trainer.D(G(z))
-    fn = g_loss_minimax if loss == "minimax" else g_loss_nonsaturating
-    (g_mu,) = torch.autograd.grad(fn(logits_fake), G.mu)
+    (g_mu,) = torch.autograd.grad(get_loss(loss).g_loss(logits_fake), G.mu)
     d_fake = torch.sigmoid(logits_fake).mean().item()
     trainer.train()
     return {"D(G(z))": d_fake, "|dL/dmu| at start": abs(g_mu.item()),

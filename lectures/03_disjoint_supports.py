@@ -41,6 +41,7 @@ from gancourse.training import accuracy, fit_discriminator
 from gancourse.widgets import DisjointExplorer
 
 gc.seed_everything(0)
+gc.limit_cpu_threads()  # small networks run fastest on one CPU thread (see its docstring)
 device = gc.get_device()
 LOG2 = math.log(2)
 print("computing on", device)

@@ -42,6 +42,7 @@ from gancourse.metrics import mode_stats, modes_holding
 from gancourse.widgets import SnapshotExplorer
 
 gc.seed_everything(0)
+gc.limit_cpu_threads()  # small networks run fastest on one CPU thread (see its docstring)
 device = gc.get_device()
 print("computing on", device)
 

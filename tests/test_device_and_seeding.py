@@ -63,3 +63,23 @@ def test_per_call_generators():
     g = torch.Generator()
     assert gc.torch_generator(g) is g
     assert gc.numpy_generator(3).random() == np.random.default_rng(3).random()
+
+
+def test_limit_cpu_threads(monkeypatch):
+    import torch
+
+    import gancourse as gc
+
+    before = torch.get_num_threads()
+    try:
+        monkeypatch.delenv("GANCOURSE_THREADS", raising=False)
+        assert gc.limit_cpu_threads() == 1 == torch.get_num_threads()
+        monkeypatch.setenv("GANCOURSE_THREADS", "2")
+        assert gc.limit_cpu_threads() == 2 == torch.get_num_threads()
+        monkeypatch.setenv("GANCOURSE_THREADS", "many")
+        with pytest.raises(ValueError, match="GANCOURSE_THREADS must be a whole number"):
+            gc.limit_cpu_threads()
+        with pytest.raises(ValueError, match="n must be a whole number"):
+            gc.limit_cpu_threads(0)
+    finally:
+        torch.set_num_threads(before)
