@@ -7,6 +7,12 @@
   uniform weights an optimal plan is a permutation (Birkhoff-von Neumann), found by the
   Hungarian algorithm.
 
+Two companions for lecture 05: :func:`monotone_plan_1d`, the plan that moves mass in order
+(the north-west corner rule on sorted supports: optimal in 1-D for the cost |x - y|, though not
+always the only optimum), and :func:`kantorovich_dual`, the dual linear programme -- the best
+1-Lipschitz "critic" f on a finite set of points, whose value E_P f - E_Q f equals W1
+(Kantorovich-Rubinstein duality).
+
 References: Villani, *Optimal Transport* (2009), ch. 6; Arjovsky, Chintala & Bottou (2017),
 "Wasserstein GAN"; Peyre & Cuturi, *Computational Optimal Transport* (2019), ch. 2-3.
 """
@@ -19,7 +25,8 @@ from scipy.spatial.distance import cdist
 
 from ._checks import as_array, as_probability_vector
 
-__all__ = ["emd", "emd_1d", "w1_1d", "w1_point_clouds"]
+__all__ = ["emd", "emd_1d", "w1_1d", "w1_point_clouds", "monotone_plan_1d",
+           "kantorovich_dual"]
 
 
 def emd(p, q, cost, *, atol: float = 1e-6) -> tuple[float, np.ndarray]:
@@ -126,3 +133,80 @@ def w1_point_clouds(a, b) -> float:
     dist = cdist(a, b)  # (n, n) Euclidean distances
     rows, cols = linear_sum_assignment(dist)
     return float(dist[rows, cols].mean())
+
+
+def monotone_plan_1d(x_p, p, x_q, q, *, atol: float = 1e-6) -> np.ndarray:
+    """The monotone (order-preserving) transport plan between two histograms on the line.
+
+    Mass leaves P's bins from left to right and fills Q's bins from left to right, the way
+    quantile functions pair up: the first unit of P goes to the first of Q, and so on. For the
+    cost |x - y| this plan is optimal; when all earth moves the same way, other plans that
+    cross in flight cost the same, so the linear programme of :func:`emd_1d` may return a
+    different optimum.
+
+    Args: as :func:`emd_1d`. Returns: gamma of shape (len(p), len(q)), indexed like the inputs.
+    """
+    x_p, x_q = as_array(x_p, "x_p", ndim=1), as_array(x_q, "x_q", ndim=1)
+    p = as_probability_vector(p, "p", atol=atol)
+    q = as_probability_vector(q, "q", atol=atol)
+    if x_p.shape != p.shape or x_q.shape != q.shape:
+        raise ValueError(f"x_p and p, and x_q and q, must have the same shapes, got {x_p.shape}, "
+                         f"{p.shape}, {x_q.shape} and {q.shape}")
+    p, q = p / p.sum(), q / q.sum()
+    order_p, order_q = np.argsort(x_p, kind="stable"), np.argsort(x_q, kind="stable")
+    left_p, left_q = p[order_p].copy(), q[order_q].copy()
+    plan = np.zeros((p.size, q.size))
+    i = j = 0
+    while i < p.size and j < q.size:  # the north-west corner rule
+        moved = min(left_p[i], left_q[j])
+        plan[order_p[i], order_q[j]] += moved
+        left_p[i] -= moved
+        left_q[j] -= moved
+        if left_p[i] <= left_q[j]:
+            i += 1
+        else:
+            j += 1
+    return plan
+
+
+def kantorovich_dual(x, p, q, *, atol: float = 1e-6) -> tuple[float, np.ndarray]:
+    """W1 as the best 1-Lipschitz critic: max_f sum_i f_i (p_i - q_i) with |f_i - f_j| <= d_ij.
+
+    P and Q live on the same finite set of points ``x`` (a common support; use zero masses for
+    points that only one of them has). The linear programme has one variable per point and
+    one constraint per ordered pair, so keep ``x`` small (a few dozen points).
+
+    Args:
+        x: the points, shape (n,) on the line or (n, d) in d dimensions (Euclidean distance).
+        p, q: masses of P and Q at the points, shape (n,).
+
+    Returns:
+        ``(value, f)``: the optimal value (= W1(P, Q) by Kantorovich-Rubinstein duality) and an
+        optimal critic f, shape (n,), shifted so that its mean is 0 (f is defined up to a
+        constant, which cancels in E_P f - E_Q f).
+    """
+    points = as_array(x, "x")
+    if points.ndim == 1:
+        points = points[:, None]
+    if points.ndim != 2:
+        raise ValueError(f"x must have shape (n,) or (n, d), got {as_array(x, 'x').shape}")
+    n = points.shape[0]
+    p = as_probability_vector(p, "p", atol=atol)
+    q = as_probability_vector(q, "q", atol=atol)
+    if p.size != n or q.size != n:
+        raise ValueError(f"p and q must have one mass per point of x ({n}), got {p.size} and "
+                         f"{q.size}")
+    if n == 1:
+        return 0.0, np.zeros(1)
+    dist = cdist(points, points)
+    i, j = np.where(~np.eye(n, dtype=bool))
+    A = np.zeros((i.size, n))  # row k: f_i - f_j <= d_ij
+    A[np.arange(i.size), i] = 1.0
+    A[np.arange(i.size), j] = -1.0
+    res = linprog(-(p / p.sum() - q / q.sum()), A_ub=A, b_ub=dist[i, j], bounds=(None, None),
+                  method="highs-ds", options={"primal_feasibility_tolerance": 1e-10,
+                                              "dual_feasibility_tolerance": 1e-10})
+    if res.status != 0:  # cannot happen: f = 0 is feasible and the objective is bounded
+        raise RuntimeError(f"the dual LP failed: {res.message}")
+    f = res.x - res.x.mean()
+    return float(-res.fun), f

@@ -108,3 +108,55 @@ def test_parallel_lines_w1_is_theta():
 def test_bad_input_raises(call, match):
     with pytest.raises(ValueError, match=match):
         call()
+
+
+def test_monotone_plan_is_an_optimal_coupling(rng):
+    for _ in range(20):
+        n, m = rng.integers(1, 12, size=2)
+        x_p, x_q = rng.normal(size=n), rng.normal(size=m) + 0.5
+        p, q = random_prob(rng, n), random_prob(rng, m)
+        plan = gc.monotone_plan_1d(x_p, p, x_q, q)
+        np.testing.assert_allclose(plan.sum(axis=1), p, atol=1e-12)
+        np.testing.assert_allclose(plan.sum(axis=0), q, atol=1e-12)
+        cost = np.abs(x_p[:, None] - x_q[None, :])
+        assert np.sum(plan * cost) == pytest.approx(wasserstein_distance(x_p, x_q, p, q),
+                                                    abs=1e-10)
+
+
+def test_monotone_plan_never_crosses_and_may_differ_from_the_lp():
+    # Two equal piles all moving right by 1: pairing in order and crossing cost the same.
+    x = np.arange(4.0)
+    p, q = np.array([0.5, 0.5, 0, 0]), np.array([0, 0.5, 0.5, 0])
+    plan = gc.monotone_plan_1d(x, p, x, q)
+    np.testing.assert_allclose(plan[:2, 1:3], [[0.5, 0.0], [0.0, 0.5]])
+    crossed = np.zeros((4, 4))
+    crossed[0, 2] = crossed[1, 1] = 0.5  # the other optimum: 0 -> 2 and 1 stays
+    cost = np.abs(x[:, None] - x[None, :])
+    assert np.sum(crossed * cost) == pytest.approx(np.sum(plan * cost)) == pytest.approx(1.0)
+
+
+def test_kantorovich_dual_equals_the_primal(rng):
+    for _ in range(15):
+        n = int(rng.integers(2, 10))
+        x = rng.normal(size=n)
+        p, q = random_prob(rng, n, zeros=1), random_prob(rng, n)
+        value, f = gc.kantorovich_dual(x, p, q)
+        assert value == pytest.approx(wasserstein_distance(x, x, p, q), abs=1e-8)
+        assert np.sum(f * (p - q)) == pytest.approx(value, abs=1e-8)
+        # f is 1-Lipschitz on the points
+        assert np.all(np.abs(f[:, None] - f[None, :]) <= np.abs(x[:, None] - x[None, :]) + 1e-9)
+    # in 2-D, against the primal LP with Euclidean costs
+    pts = rng.normal(size=(7, 2))
+    p, q = random_prob(rng, 7), random_prob(rng, 7)
+    value, _ = gc.kantorovich_dual(pts, p, q)
+    cost = np.sqrt(((pts[:, None] - pts[None]) ** 2).sum(-1))
+    assert value == pytest.approx(gc.emd(p, q, cost)[0], abs=1e-8)
+
+
+def test_dual_and_monotone_plan_reject_bad_input():
+    with pytest.raises(ValueError, match="one mass per point"):
+        gc.kantorovich_dual([0.0, 1.0, 2.0], [0.5, 0.5], [0.5, 0.5])
+    with pytest.raises(ValueError, match="x must have shape"):
+        gc.kantorovich_dual(np.zeros((2, 2, 2)), [0.5, 0.5], [0.5, 0.5])
+    with pytest.raises(ValueError, match="same shapes"):
+        gc.monotone_plan_1d([0.0, 1.0], [1.0], [0.0], [1.0])

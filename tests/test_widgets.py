@@ -146,8 +146,11 @@ def test_transport_explorer_plan_and_distances():
     np.testing.assert_allclose(plan.sum(axis=0), res["q"], atol=1e-9)  # columns: Q
     assert res["w1"] == pytest.approx(wasserstein_distance(e.x, e.x, e.p, res["q"]), abs=1e-8)
     assert res["w1_cdf"] == pytest.approx(res["w1"], abs=1e-8)
+    assert res["plan_cost"] == pytest.approx(res["w1"], abs=1e-8)  # the drawn plan is optimal
+    assert f"{res['plan_cost']:.4f}" in e.readout_html.value
     assert res["js"] == pytest.approx(np.log(2), abs=1e-9)  # far apart: no overlap
     np.testing.assert_allclose(e.plan_image.get_array(), plan)
     near = res["w1"]
     e.controls["shift"].value = 9.0
     assert e.result["w1"] < near and e.result["js"] < np.log(2)  # closer: both see it
+
