@@ -2,7 +2,12 @@
 
 import pytest
 
-from gancourse.experiments import DEMOS, METHODS, TOY_STEPS, evaluate, make_toy_trainer
+import numpy as np
+import torch
+
+import gancourse as gc
+from gancourse.experiments import (DEMOS, METHODS, TOY_STEPS, evaluate, make_toy_trainer,
+                                   watch_wasserstein)
 
 
 def test_methods_differ_only_by_their_options():
@@ -12,7 +17,7 @@ def test_methods_differ_only_by_their_options():
     assert pac.config.batch_size == 4 * base.config.batch_size  # as many packs as samples
     assert make_toy_trainer("grid", "unrolled5").config.unrolled_steps == 5
     wgan = make_toy_trainer("ring", "wgan-gp").config
-    assert (wgan.loss, wgan.gp_weight) == ("wgan", 1.0)
+    assert (wgan.loss, wgan.gp_weight, wgan.k_steps) == ("wgan", 1.0, 5)
     assert base.config.steps == TOY_STEPS["ring"] and base.config.lr_decay_start == 0.5
     grid = make_toy_trainer("grid", "gan").config
     assert (grid.steps, grid.lr_decay_start, grid.lr_final) == (TOY_STEPS["grid"], 0.3, 0.02)
@@ -49,3 +54,23 @@ def test_saved_benchmark_is_complete(tmp_path):
     assert "cpu" in data["machine"]
     with pytest.raises(FileNotFoundError, match="run `.venv/bin/python benchmarks/toy2d.py`"):
         load_benchmark(tmp_path / "missing.json")
+
+
+def test_watch_wasserstein_records_the_critic_gap_and_exact_w1():
+    trainer = make_toy_trainer("ring", "collapse-wgan-gp", steps=4, eval_every=2, progress=False)
+    assert (trainer.config.loss, trainer.config.k_steps) == ("wgan", 5)
+    floor = watch_wasserstein(trainer, "ring", n=100, seed=5)
+    trainer.train()
+    m = trainer.history.metrics
+    assert trainer.history.eval_step == [0, 2, 4] and len(m["critic"]) == len(m["w1"]) == 3
+    # recompute the last entry independently
+    real = gc.Ring().sample(100, seed=5)
+    fake = trainer.sample(100)
+    with torch.no_grad():
+        gap = float(trainer.D(real).mean() - trainer.D(fake).mean())
+    assert m["critic"][-1] == pytest.approx(gap, abs=1e-5)
+    assert m["w1"][-1] == pytest.approx(gc.w1_point_clouds(real.numpy(), fake.numpy()))
+    assert 0 < floor < m["w1"][0]  # an untrained generator is far from the data
+    with pytest.raises(ValueError, match="eval_every"):
+        watch_wasserstein(make_toy_trainer("ring", "gan", steps=1), "ring")
+    assert np.isfinite(m["critic"]).all()
