@@ -168,3 +168,26 @@ def test_discovery_skips_earlier_output_folders(tmp_path):
     (tmp_path / "grades" / GRADER_MARKER).write_text("written by gancourse grade\n")
     subs, ignored = find_submissions([tmp_path])
     assert [s.student for s in subs] == ["alice", "bob"] and ignored == []
+
+
+def test_expect_raises_accepts_only_the_named_error_with_the_argument_named():
+    from gancourse.grading.checks import CheckFailed, SubmissionFailed, expect_raises
+    from gancourse.grading.sandbox import Reply
+
+    def raising(error_type, message):
+        def call(*_):
+            raise SubmissionFailed(Reply(ok=False, error_type=error_type, error=message))
+        return call
+
+    expect_raises(raising("ValueError", "y must hold labels 0..4"), error="ValueError",
+                  mentions="y")
+    with pytest.raises(CheckFailed, match="expected a ValueError, but the function raised "
+                                          "IndexError"):
+        expect_raises(raising("IndexError", "index 5 is out of bounds"), error="ValueError")
+    with pytest.raises(CheckFailed, match="should name 'n_classes'"):
+        expect_raises(raising("ValueError", "bad input"), mentions="n_classes")
+    with pytest.raises(CheckFailed, match="but the function returned"):
+        expect_raises(lambda *_: 3.0)
+    with pytest.raises(SubmissionFailed):  # "not implemented" stays "not implemented"
+        expect_raises(raising("NotImplementedError", "write your solution here"))
+

@@ -35,7 +35,7 @@ from .plain import TensorArray, describe
 from .sandbox import Reply
 
 __all__ = ["Registry", "Exercise", "Check", "CheckFailed", "SubmissionFailed", "expect_close",
-           "expect_true", "expect_tensor", "load_registry"]
+           "expect_raises", "expect_true", "expect_tensor", "load_registry"]
 
 
 class CheckFailed(AssertionError):
@@ -146,6 +146,27 @@ def expect_true(condition: bool, message: str) -> None:
     """Fail with ``message`` unless ``condition`` holds."""
     if not condition:
         raise CheckFailed(message)
+
+
+def expect_raises(call: Caller, *args, error: str = "ValueError", mentions: str = "") -> None:
+    """Fail unless ``call(*args)`` raises ``error`` with ``mentions`` in its message.
+
+    A function that is not implemented yet still scores "not implemented", not "failed".
+    """
+    try:
+        got = call(*args)
+    except SubmissionFailed as exc:  # the grader's worker reply, or the notebook's own call
+        reply = exc.reply
+        if reply.not_implemented or reply.timed_out or reply.crashed:
+            raise
+        expect_true(reply.error_type == error,
+                    f"expected a {error}, but the function raised {reply.error_type}: "
+                    f"{reply.error[:200]}")
+        expect_true(mentions in reply.error,
+                    f"the {error} should name {mentions!r} so that the user knows what to fix; "
+                    f"its message was: {reply.error[:200]}")
+        return
+    raise CheckFailed(f"expected a {error}, but the function returned {describe(got)}")
 
 
 def expect_tensor(got: Any, what: str = "the result") -> None:

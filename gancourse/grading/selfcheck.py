@@ -13,15 +13,19 @@ import copy
 import os
 from typing import Any, Callable
 
-from .checks import CheckFailed, load_registry
+from .checks import CheckFailed, SubmissionFailed, load_registry
 from .plain import from_plain, to_plain
+from .sandbox import Reply
 
 __all__ = ["check"]
 
 
-class _LocalFailure(Exception):
+class _LocalFailure(SubmissionFailed):
+    """The student's function raised in the notebook: the same failure the grader would see."""
+
     def __init__(self, exc: BaseException):
         self.exc = exc
+        super().__init__(Reply(ok=False, error_type=type(exc).__name__, error=str(exc)))
 
 
 def _local_caller(fn: Callable) -> Callable:

@@ -169,6 +169,12 @@ def serve(config: dict, read_fd: int, write_fd: int) -> None:
                         if not (isinstance(out, torch.Tensor) and out.numel() == 1):
                             raise TypeError("expected a scalar torch tensor to differentiate, "
                                             f"got {plain.describe(out)}")
+                        if not out.requires_grad:
+                            raise TypeError(
+                                "the result does not depend on the inputs through autograd, "
+                                "so no gradient can flow back: was the graph cut (by "
+                                ".detach(), .item(), NumPy, torch.no_grad(), or a missing "
+                                "create_graph=True)?")
                         grads = torch.autograd.grad(out, [args[i] for i in wrt],
                                                     allow_unused=True)
                         message["grads"] = plain.to_plain(
