@@ -1,0 +1,212 @@
+# ---
+# jupyter:
+#   gancourse:
+#     lecture: '05'
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Exercises 05 · Wasserstein GAN and the earth mover's distance
+#
+# Six graded exercises that go with lecture 05.
+#
+# **How to work.** Write your code where it says `raise NotImplementedError(...)`, keeping the
+# function's name and arguments. Run the cell under each exercise to check your answer: it
+# prints `PASS`, `FAIL` (with what was expected) or `TODO`. From a terminal:
+# `gancourse check exercises/05_wasserstein.ipynb`.
+#
+# **Rules.** Use NumPy, SciPy's `linprog` and PyTorch; in 05.1–05.5 don't call the `gancourse`
+# functions that solve the exercise for you (05.6 asks you to use the course's critic trainer).
+# Your teacher grades with further, hidden tests of the same functions.
+#
+# | exercise | function | points |
+# |---|---|---|
+# | 05.1 The earth mover's distance as a linear programme | `emd_linear_programme` | 2 |
+# | 05.2 The optimal critic on the line | `optimal_critic_1d` | 2 |
+# | 05.3 The gradient penalty | `gradient_penalty` | 2 |
+# | 05.4 Weight clipping and the slope it allows | `clip_and_bound` | 2 |
+# | 05.5 Power iteration for the spectral norm | `power_iteration` | 2 |
+# | 05.6 A critic estimates W1 | `critic_w1_estimate` | 2 |
+
+# %%
+import numpy as np
+import torch
+from scipy.optimize import linprog
+
+from gancourse.grading import check
+
+# %% [markdown]
+# ## Exercise 05.1 · The earth mover's distance as a linear programme (2 points)
+#
+# Minimise $\sum_{ij} \gamma_{ij} C_{ij}$ over plans $\gamma \ge 0$ with row sums $p$ and
+# column sums $q$. Flatten $\gamma$ row by row into a vector of $n m$ unknowns and pass the
+# equality constraints to `scipy.optimize.linprog(c, A_eq=..., b_eq=..., bounds=(0, None))`.
+
+# %%
+def emd_linear_programme(p, q, cost):
+    """Earth mover's distance and an optimal plan.
+
+    Inputs:
+        p: np.ndarray (n,), masses of P (sum 1).
+        q: np.ndarray (m,), masses of Q (sum 1).
+        cost: np.ndarray (n, m), cost of moving unit mass from i to j.
+    Returns:
+        tuple (distance: float, plan: np.ndarray of shape (n, m)).
+    """
+    # Hint: np.kron(np.eye(n), np.ones((1, m))) has one row per i that sums gamma[i, :].
+    raise NotImplementedError("write your solution here")
+
+
+# %%
+check("05.1", emd_linear_programme)
+
+# %% [markdown]
+# ## Exercise 05.2 · The optimal critic on the line (2 points)
+#
+# Histograms $p$ and $q$ on sorted points $x_0 < x_1 < \dots$. Between $x_k$ and $x_{k+1}$ a
+# net mass $\sum_{i \le k} (p_i - q_i)$ must cross to the right (negative: to the left). The best
+# 1-Lipschitz critic falls with slope $-1$ across a gap where mass moves right and rises with
+# slope $+1$ where it moves left (any slope in $[-1, 1]$ will do where nothing crosses: use 0).
+# Return the critic's values with $f(x_0) = 0$, and $\sum_i f_i (p_i - q_i)$, which is $W_1$.
+
+# %%
+def optimal_critic_1d(x, p, q):
+    """The Kantorovich-Rubinstein critic on the line.
+
+    Inputs:
+        x: np.ndarray (n,), increasing points.
+        p, q: np.ndarray (n,), masses of P and Q at the points (each sums to 1).
+    Returns:
+        tuple (f: np.ndarray of shape (n,), with f[0] = 0; value: float).
+    """
+    raise NotImplementedError("write your solution here")
+
+
+# %%
+check("05.2", optimal_critic_1d)
+
+# %% [markdown]
+# ## Exercise 05.3 · The gradient penalty (2 points)
+#
+# The critic here is a tiny network given by its weights,
+# $f(x) = w_2^\top \tanh(W_1 x + b_1)$. Mix $\hat x = \epsilon\, x_{real} + (1 - \epsilon)\,
+# x_{fake}$ with one $\epsilon$ per sample (given), and return
+# $\lambda\,\mathrm{mean}_i (\|\nabla_x f(\hat x_i)\|_2 - 1)^2$.
+# The penalty must train the critic: keep the graph (`create_graph=True`), so that it can be
+# differentiated with respect to `W1`, `b1` and `w2`.
+
+# %%
+def gradient_penalty(x_real, x_fake, eps, W1, b1, w2, lam):
+    """WGAN-GP's penalty for f(x) = w2 . tanh(W1 x + b1).
+
+    Inputs:
+        x_real, x_fake: torch.Tensor (B, d).
+        eps: torch.Tensor (B,), mixing weights in [0, 1].
+        W1: torch.Tensor (h, d); b1: torch.Tensor (h,); w2: torch.Tensor (h,).
+        lam: float, the penalty weight.
+    Returns:
+        a scalar torch.Tensor.
+    """
+    # Hint: x_hat must require gradients; torch.autograd.grad(f(x_hat).sum(), x_hat, ...)
+    # gives every sample's gradient at once, because samples do not interact.
+    raise NotImplementedError("write your solution here")
+
+
+# %%
+check("05.3", gradient_penalty)
+
+# %% [markdown]
+# ## Exercise 05.4 · Weight clipping and the slope it allows (2 points)
+#
+# The original WGAN clamps every weight to $[-c, c]$. Return the clipped weight matrices (new
+# tensors; leave the inputs unchanged) and the largest Lipschitz constant a network with these
+# layer shapes and 1-Lipschitz activations can have after clipping: the product over layers
+# of the largest possible spectral norm of an $m \times n$ matrix with entries in $[-c, c]$.
+# (Hint: $\|W\|_2 \le \|W\|_F$; which matrix attains it?)
+
+# %%
+def clip_and_bound(weights, c):
+    """Clip weights and bound the clipped network's slope.
+
+    Inputs:
+        weights: list of torch.Tensor, each of shape (m_k, n_k).
+        c: float > 0.
+    Returns:
+        tuple (clipped: list of torch.Tensor, bound: float).
+    """
+    raise NotImplementedError("write your solution here")
+
+
+# %%
+check("05.4", clip_and_bound)
+
+# %% [markdown]
+# ## Exercise 05.5 · Power iteration for the spectral norm (2 points)
+#
+# From the given start `v0`, repeat `n_iter` times: $u \leftarrow W v / \|W v\|$,
+# $v \leftarrow W^\top u / \|W^\top u\|$. Return $\sigma = u^\top W v$ and the final $u$, $v$.
+
+# %%
+def power_iteration(W, v0, n_iter):
+    """Largest singular value of W by power iteration.
+
+    Inputs:
+        W: torch.Tensor (m, n).
+        v0: torch.Tensor (n,), the starting vector (not necessarily of norm 1).
+        n_iter: int >= 1.
+    Returns:
+        tuple (sigma: float, u: torch.Tensor (m,), v: torch.Tensor (n,)).
+    """
+    raise NotImplementedError("write your solution here")
+
+
+# %%
+check("05.5", power_iteration)
+
+# %% [markdown]
+# ## Exercise 05.6 · A critic estimates W1 (2 points)
+#
+# Use `gancourse.training.fit_discriminator` with `loss="wgan"` and a gradient penalty
+# (`gp_weight=10.0`) to train `MLPDiscriminator(1, (64, 64))` on 4096 samples of
+# $P = \mathcal N(0, 1)$ and 4096 of $Q = \mathcal N(m, 1)$ (`gancourse.Gaussian1D`), for
+# `steps` steps with `batch_size=256` and `betas=(0.5, 0.9)`. Return the critic's estimate
+# $\mathbb{E}_P f - \mathbb{E}_Q f$ on 20 000 fresh samples of each. (True value: $|m|$.)
+
+# %%
+def critic_w1_estimate(m, steps, seed):
+    """W1(N(0, 1), N(m, 1)) estimated by a gradient-penalty critic.
+
+    Inputs:
+        m: float, the shift of Q.
+        steps: int, critic training steps.
+        seed: int, seeds the network and the samples.
+    Returns:
+        float, the estimate.
+    """
+    import gancourse as gc
+    from gancourse.models import MLPDiscriminator
+    from gancourse.training import fit_discriminator
+
+    raise NotImplementedError("write your solution here")
+
+
+# %%
+check("05.6", critic_w1_estimate)
+
+# %% [markdown]
+# ## Going further (not graded)
+#
+# * In 05.6, train without the penalty (`gp_weight=0`) for 500 and then 1000 steps. What
+#   happens to the "estimate", and why can't it settle?
+# * Try `gp_weight` 1, 10 and 100 with $m = 2$. Which way is the estimate biased, and why does
+#   a softer penalty let it drift further?
+# * In 05.5, start from a `v0` orthogonal to the top right-singular vector. What does power
+#   iteration converge to (in exact arithmetic, and in floating point)?
