@@ -102,11 +102,14 @@ class MLPGenerator(nn.Module):
         activation: hidden non-linearity class.
         n_classes: 0 for an unconditional generator, else the number of labels.
         embedding_dim: None for one-hot labels, else the size of a learned label embedding.
+        out_activation: None for a linear output (the toys), or a class such as ``nn.Tanh``
+            for data scaled to [-1, 1] (the digits).
     """
 
     def __init__(self, latent_dim: int = 2, out_dim: int = 2, hidden: Sequence[int] = (128, 128),
                  activation: type[nn.Module] = nn.ReLU, n_classes: int = 0,
-                 embedding_dim: int | None = None):
+                 embedding_dim: int | None = None,
+                 out_activation: type[nn.Module] | None = None):
         super().__init__()
         self.latent_dim = check_count(latent_dim, "latent_dim")
         self.out_dim = check_count(out_dim, "out_dim")
@@ -114,6 +117,8 @@ class MLPGenerator(nn.Module):
         self.label = _LabelCode(n_classes, embedding_dim) if n_classes else None
         in_dim = latent_dim + (self.label.dim if self.label else 0)
         self.net = mlp(in_dim, out_dim, hidden, activation)
+        if out_activation is not None:
+            self.net.append(out_activation())
 
     def forward(self, z: torch.Tensor, y: torch.Tensor | None = None) -> torch.Tensor:
         if z.dim() != 2 or z.shape[1] != self.latent_dim:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["plot_game_frame"]
+__all__ = ["plot_game_frame", "show_digits", "tile_digits"]
 
 
 def plot_game_frame(ax, x, p_data, p_g, d, title: str = "", legend: bool = True) -> None:
@@ -22,3 +22,19 @@ def plot_game_frame(ax, x, p_data, p_g, d, title: str = "", legend: bool = True)
     ax.set_ylabel("density (scaled) / D(x)")
     if legend:
         ax.legend(loc="upper left", fontsize=8)
+
+
+def tile_digits(images, rows: int, cols: int) -> np.ndarray:
+    """Arrange ``rows * cols`` 8x8 images, given as (n, 64) or (n, 1, 8, 8), row by row."""
+    images = np.asarray(images, dtype=float)
+    if images.size != rows * cols * 64:
+        raise ValueError(f"images must hold rows * cols = {rows * cols} images of 8x8 pixels, "
+                         f"got an array of shape {images.shape}")
+    tiles = images.reshape(rows, cols, 8, 8).transpose(0, 2, 1, 3)
+    return tiles.reshape(8 * rows, 8 * cols)
+
+
+def show_digits(ax, images, rows: int, cols: int, title: str = "") -> None:
+    """Draw a grid of 8x8 digits (pixels in [-1, 1], ink dark) on ``ax``."""
+    ax.imshow(tile_digits(images, rows, cols), cmap="gray_r", vmin=-1, vmax=1)
+    ax.set(xticks=[], yticks=[], title=title)

@@ -154,3 +154,33 @@ def test_transport_explorer_plan_and_distances():
     e.controls["shift"].value = 9.0
     assert e.result["w1"] < near and e.result["js"] < np.log(2)  # closer: both see it
 
+
+def test_digit_explorer_updates_grid_strip_and_readout():
+    import torch
+
+    from gancourse.digits import DigitClassifier, load_digits_split
+    from gancourse.models import MLPGenerator
+    from gancourse.widgets import DigitExplorer
+
+    torch.manual_seed(0)
+    G = MLPGenerator(16, 64, (32,), n_classes=10, out_activation=torch.nn.Tanh)
+    split = load_digits_split()
+    e = DigitExplorer(G, DigitClassifier().fit(*split.train), seed=0)
+    first = e.result["images"].copy()
+    assert first.shape == (32, 64) and e.result["strip"].shape == (8, 64)
+    np.testing.assert_allclose(e.grid_image.get_array()[8:16, 16:24],
+                               first[10].reshape(8, 8))  # row 1, column 2
+    e.controls["s1"].value = 2.0  # moving a latent slider changes every image
+    assert not np.allclose(e.result["images"], first)
+    e.controls["digit"].value = 3  # so does the label
+    with torch.no_grad():
+        expected = G(e.z + 2.0 * e.directions[0], torch.full((32,), 3)).numpy()
+    np.testing.assert_allclose(e.result["images"], expected, rtol=1e-6)
+    e.controls["t"].value = 1.0  # the frame moves to the last image of the strip
+    assert e.result["index"] == 7 and e.frame.get_x() == 8 * 7 - 0.5
+    with torch.no_grad():
+        end = G(e.z_b[None], torch.tensor([3])).numpy()
+    np.testing.assert_allclose(e.result["strip"][-1], end[0], rtol=1e-5)
+    assert "classifier agrees" in e.readout_html.value
+    assert 0 <= e.result["labelled_as_digit"] <= 1
+

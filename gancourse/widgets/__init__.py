@@ -5,6 +5,7 @@ Each explorer keeps its logic testable: set ``explorer.controls[name].value`` an
 """
 
 from .base import Explorer
+from .digits import DigitExplorer
 from .disjoint import DisjointExplorer
 from .gan_game import GameExplorer
 from .gaussian_fit import GaussianFitExplorer
@@ -12,4 +13,4 @@ from .snapshots import SnapshotExplorer
 from .transport import TransportExplorer
 
 __all__ = ["Explorer", "GaussianFitExplorer", "GameExplorer", "DisjointExplorer",
-           "SnapshotExplorer", "TransportExplorer"]
+           "SnapshotExplorer", "TransportExplorer", "DigitExplorer"]
