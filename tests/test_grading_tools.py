@@ -191,3 +191,19 @@ def test_expect_raises_accepts_only_the_named_error_with_the_argument_named():
     with pytest.raises(SubmissionFailed):  # "not implemented" stays "not implemented"
         expect_raises(raising("NotImplementedError", "write your solution here"))
 
+
+def test_expect_raises_in_the_students_notebook(capsys):
+    def condition_input(z, y, n_classes):  # a correct answer to exercise 06.1
+        if int(y.max()) >= n_classes or int(y.min()) < 0:
+            raise ValueError(f"y must hold labels below {n_classes}")
+        return torch.cat([z, torch.nn.functional.one_hot(y, n_classes).to(z.dtype)], 1)
+
+    assert check("06.1", condition_input) is True
+    assert "[PASS] a label out of range raises ValueError naming y" in capsys.readouterr().out
+
+    def no_check(z, y, n_classes):  # forgets the check: the one-hot call raises instead
+        return torch.cat([z, torch.nn.functional.one_hot(y, n_classes).to(z.dtype)], 1)
+
+    with pytest.raises(AssertionError, match="expected a ValueError, but the function raised "
+                                             "RuntimeError"):
+        check("06.1", no_check)
