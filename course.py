@@ -4,6 +4,9 @@
     python3 course.py lab     set up, then open the course in JupyterLab
     python3 course.py test    set up, then run the whole test suite (package tests + notebooks)
     python3 course.py setup   set up only
+    python3 course.py run     execute every lecture and solution headless; table of seconds
+    python3 course.py slides  render every lecture as reveal.js slides into build/slides/
+    python3 course.py site    render the executed lectures as a static web site in build/site/
 
 Set-up is idempotent and quick when nothing changed: it creates the virtual environment
 ``.venv`` (once), installs the pinned ``requirements.txt`` and the ``gancourse`` package (again
@@ -168,7 +171,29 @@ def cmd_test(args: list[str]) -> int:
     return code
 
 
-COMMANDS = {"setup": cmd_setup, "lab": cmd_lab, "test": cmd_test}
+def cmd_run(args: list[str]) -> int:
+    return run([sys.executable, ROOT / "benchmarks" / "course_run.py", *args], cwd=ROOT)
+
+
+def _export(kind: str, folder: str) -> int:
+    from gancourse.publish import export
+
+    out = ROOT / "build" / folder
+    pages = export(kind, out)
+    print(f"Open {pages[0]} in a browser ({len(pages) - 1} lecture(s)).")
+    return 0
+
+
+def cmd_slides(_args: list[str]) -> int:
+    return _export("slides", "slides")
+
+
+def cmd_site(_args: list[str]) -> int:
+    return _export("html", "site")
+
+
+COMMANDS = {"setup": cmd_setup, "lab": cmd_lab, "test": cmd_test, "run": cmd_run,
+            "slides": cmd_slides, "site": cmd_site}
 
 
 def main(argv: list[str]) -> int:

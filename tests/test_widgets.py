@@ -184,3 +184,23 @@ def test_digit_explorer_updates_grid_strip_and_readout():
     assert "classifier agrees" in e.readout_html.value
     assert 0 <= e.result["labelled_as_digit"] <= 1
 
+
+def test_static_mode_displays_the_figure_and_readout(monkeypatch):
+    from IPython.core.interactiveshell import InteractiveShell
+    from IPython.utils.capture import capture_output
+
+    from gancourse.widgets import TransportExplorer
+
+    InteractiveShell.instance()
+    e = TransportExplorer()
+    monkeypatch.setenv("GANCOURSE_STATIC", "1")
+    with capture_output() as captured:
+        e._ipython_display_()
+    kinds = [set(out.data) for out in captured.outputs]
+    assert any("image/png" in k for k in kinds) and any("text/html" in k for k in kinds)
+    assert not any("application/vnd.jupyter.widget-view+json" in k for k in kinds)
+    monkeypatch.setenv("GANCOURSE_STATIC", "0")
+    with capture_output() as captured:
+        e._ipython_display_()
+    assert any("application/vnd.jupyter.widget-view+json" in set(o.data)
+               for o in captured.outputs)

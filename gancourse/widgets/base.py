@@ -9,18 +9,23 @@ Because ``compute`` is pure and the latest result is kept in ``.result``, tests 
 by setting ``explorer.controls[name].value`` and asserting on ``.result`` and on the figure's
 artists -- no browser, no running kernel. Rendering into an ``Image`` (PNG bytes) rather than
 relying on a matplotlib backend keeps the widget identical in JupyterLab, in a test and in a
-static export.
+static export (with ``GANCOURSE_STATIC=1`` an explorer displays as that PNG and its readout).
 """
 
 from __future__ import annotations
 
 import io
+import os
 from typing import Any
 
 import ipywidgets as widgets
 from matplotlib.figure import Figure
 
-__all__ = ["Explorer"]
+__all__ = ["Explorer", "STATIC_ENV"]
+
+# Set to 1 (the course's static site does) to show each explorer as its current figure and
+# readout instead of live controls.
+STATIC_ENV = "GANCOURSE_STATIC"
 
 
 class Explorer:
@@ -86,6 +91,11 @@ class Explorer:
                              widgets.HBox([self.image, self.readout_html])])
 
     def _ipython_display_(self) -> None:
-        from IPython.display import display
+        from IPython.display import HTML, Image, display
 
+        if os.environ.get(STATIC_ENV, "") not in ("", "0"):
+            # A static export (the course's HTML site): the current figure and readout, as
+            # plain outputs that need no running kernel.
+            display(Image(data=self.image.value, format="png"), HTML(self.readout_html.value))
+            return
         display(self.widget())
