@@ -49,9 +49,12 @@ def lab(tmp_path):
     jupytext.write(nb, tmp_path / "lecture.ipynb", fmt="ipynb")
     # Lab settings for this server only: every cell attached to the page (the default
     # "contentVisibility" sizes off-screen cells by estimate, so the page shifts while we
-    # scroll to the slider), and no news pop-up over the notebook.
+    # scroll to the slider), the notebook's kernel started without asking (on a busy machine
+    # Lab can open the notebook before it knows the kernels, and then shows "Select Kernel"),
+    # and no news pop-up over the notebook.
     settings = tmp_path / "lab-settings"
-    for name, values in {"notebook-extension/tracker": {"windowingMode": "none"},
+    tracker = {"windowingMode": "none", "autoStartDefaultKernel": True}
+    for name, values in {"notebook-extension/tracker": tracker,
                          "apputils-extension/notification": {"fetchNews": "false"}}.items():
         path = settings / "@jupyterlab" / f"{name}.jupyterlab-settings"
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -107,7 +110,8 @@ def _drag_right(page, handle, value_before: str, attempts: int = 4) -> bool:
     The page can still be laying out when the drag starts (images arriving, outputs
     growing); a drag that missed the handle is tried again from the handle's new place.
     """
-    for _ in range(attempts):
+    for attempt in range(attempts):
+        print(f"drag, attempt {attempt + 1}", flush=True)
         page.keyboard.press("Escape")  # leave any editor a missed press may have entered
         box = _steady_box(page, handle)
         x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
@@ -129,35 +133,50 @@ def test_run_a_lecture_and_move_a_slider(lab):
                                     args=["--no-sandbox", "--disable-gpu"])
         try:
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            # Should Lab still ask which kernel to start, answer as a user would: Select.
+            page.add_locator_handler(
+                page.locator(".jp-Dialog", has_text="Select Kernel"),
+                lambda dialog: dialog.locator(".jp-mod-accept").click())
             page.goto(lab)
             page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=90_000)
-            # wait for the kernel, then Run > Run All Cells
+            # wait for the kernel and for every script of the page (the widgets extension's
+            # among them: a widget created before it listens shows "model not found"), then
+            # Run > Run All Cells
             page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']",
                                    timeout=90_000)
+            page.wait_for_load_state("networkidle", timeout=90_000)
             # A kernel still connecting can take the request and drop it (the prompts show
             # [*] and then go blank), so wait until a cell has finished, i.e. a prompt holds
             # an execution count, and ask again if none has. Re-running is harmless: the
             # lecture is seeded.
             finished = ("() => [...document.querySelectorAll('.jp-InputPrompt')]"
                         ".some(e => /\\[[0-9]+\\]/.test(e.innerText))")
-            for _ in range(5):
+            for attempt in range(5):
+                print(f"Run All Cells, attempt {attempt + 1}", flush=True)
                 page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
                 page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
                 try:
-                    page.wait_for_function(finished, timeout=45_000)
+                    page.wait_for_function(finished, timeout=60_000)
                     break
                 except sync_api.TimeoutError:
                     page.keyboard.press("Escape")
             else:
                 pytest.fail("Run All Cells never ran a cell of the notebook")
-            slider = page.locator(".widget-hslider .noUi-handle").first
-            slider.wait_for(state="attached", timeout=180_000)
             # every cell has run: the kernel is idle and no prompt shows [*]
             page.wait_for_function(
                 "() => { const s = document.querySelector('.jp-Notebook-ExecutionIndicator');"
                 " return s && s.dataset.status === 'idle' && ![...document.querySelectorAll("
                 "'.jp-InputPrompt')].some(e => e.innerText.includes('*')); }",
-                timeout=180_000)
+                timeout=240_000)
+            slider = page.locator(".widget-hslider .noUi-handle").first
+            broken = page.locator(".jp-CodeCell", has_text="Error displaying widget")
+            if not slider.count() and broken.count():
+                # The kernel made the widget before the page's widget manager listened (seen
+                # on a loaded machine): run that cell again, as a user would.
+                print("widget not displayed; running its cell again", flush=True)
+                broken.first.locator(".jp-InputArea-editor").click()
+                page.keyboard.press("Shift+Enter")
+            slider.wait_for(state="attached", timeout=60_000)
             readout = page.locator(".widget-html table").first
             before, value_before = readout.inner_text(), slider.get_attribute("aria-valuenow")
             if not _drag_right(page, slider, value_before):
@@ -169,6 +188,14 @@ def test_run_a_lecture_and_move_a_slider(lab):
             page.screenshot(path=str(ARTIFACTS / "browser_lecture01.png"))
         except Exception:
             page.screenshot(path=str(ARTIFACTS / "browser_failure.png"))
+            # what each cell showed, for whoever reads a failed CI log
+            outputs = page.eval_on_selector_all(
+                ".jp-Cell", "cells => cells.map((c, i) => `--- cell ${i} `"
+                " + (c.querySelector('.jp-InputPrompt') || {innerText: ''}).innerText + '\\n'"
+                " + [...c.querySelectorAll('.jp-OutputArea-output')]"
+                ".map(o => o.innerText.slice(0, 300)).join('\\n'))")
+            (ARTIFACTS / "browser_failure.txt").write_text("\n".join(outputs))
+            print("\n".join(outputs)[-3000:])
             raise
         finally:
             browser.close()
