@@ -15,7 +15,15 @@ One module per concept; notebooks, exercises and tests import from here.
   minibatch-std, PacGAN packing); :mod:`gancourse.dcgan` -- convolutional ones for small images
 * :mod:`gancourse.losses` -- GAN losses on logits and critic scores, gradient penalty, clipping
 * :mod:`gancourse.training` -- :class:`GANTrainer`, the one training loop, and checkpoints
+* :mod:`gancourse.saturation` -- lecture 02's poor start: the minimax loss saturates
+* :mod:`gancourse.dynamics` -- gradient play on the bilinear game x·y
+* :mod:`gancourse.critics` -- a Wasserstein critic's W1 estimate, slopes and spectral norms
 * :mod:`gancourse.metrics` -- modes captured, high-quality samples, reverse KL
+* :mod:`gancourse.experiments` -- the named 2-D toy set-ups of the lectures and benchmarks
+* :mod:`gancourse.digits` -- scikit-learn's 8x8 digits: fixed split, SVM judge, diversity
+* :mod:`gancourse.conditional` -- conditional GANs on the ring and the digits;
+  :mod:`gancourse.pix2pix` -- image-to-image translation on masked digits
+* :mod:`gancourse.plots` -- shared figures; :mod:`gancourse.publish` -- run and export notebooks
 * :mod:`gancourse.widgets` -- the lectures' interactive explorers
 * :mod:`gancourse.grading` -- self-checks, ``gancourse check`` and ``gancourse grade``
 

@@ -464,12 +464,20 @@ class FrameRecorder:
     ``density`` method (:class:`~gancourse.models.AffineGenerator`), p_g on the grid -- what
     Figure 1 of Goodfellow et al. (2014) draws. Use as ``GANTrainer(..., callback=recorder)``;
     call ``recorder.record(trainer)`` once before training for the frame at step 0.
+
+    Given ``p_data`` (the data density on ``x``) and a generator with a density, it also
+    appends JS(P_data || P_G), by quadrature on ``x``, to ``recorder.js`` after every step.
     """
 
-    def __init__(self, x, steps):
+    def __init__(self, x, steps, p_data=None):
         self.x = np.asarray(x, dtype=float)
         self.steps = set(int(s) for s in steps)
         self.frames: list[dict[str, Any]] = []
+        self.p_data = None if p_data is None else np.asarray(p_data, dtype=float)
+        if self.p_data is not None and self.p_data.shape != self.x.shape:
+            raise ValueError(f"p_data must give the density at each point of x, shape "
+                             f"{self.x.shape}, got {self.p_data.shape}")
+        self.js: list[float] = []
 
     def record(self, trainer: GANTrainer) -> None:
         from .models import probability_on_grid
@@ -482,6 +490,10 @@ class FrameRecorder:
     def __call__(self, trainer: GANTrainer) -> None:
         if trainer.step in self.steps:
             self.record(trainer)
+        if self.p_data is not None and hasattr(trainer.G, "density"):
+            from .divergences import js_on_grid
+
+            self.js.append(js_on_grid(self.p_data, trainer.G.density(self.x), self.x))
 
 
 def fit_discriminator(D: nn.Module, x_real: torch.Tensor, x_fake: torch.Tensor, *,

@@ -37,9 +37,10 @@ import numpy as np
 import torch
 
 import gancourse as gc
-from gancourse.losses import g_loss_minimax, g_loss_nonsaturating, get_loss
+from gancourse.losses import g_loss_minimax, g_loss_nonsaturating
 from gancourse.models import AffineGenerator, MLPDiscriminator, probability_on_grid
 from gancourse.plots import plot_game_frame
+from gancourse.saturation import poor_start
 from gancourse.training import FrameRecorder, GANTrainer, TrainConfig
 from gancourse.widgets import GameExplorer
 
@@ -204,21 +205,14 @@ data = gc.Gaussian1D(2.0, 0.75)
 gc.seed_everything(0)
 G = AffineGenerator(-1.0, 0.3)
 D = MLPDiscriminator(1, (64, 64))
-frames = FrameRecorder(x, steps=[50, 300, 1500])
-js_curve = []
-
-
-def track(trainer):
-    frames(trainer)
-    js_curve.append(gc.js_on_grid(data.pdf(x), trainer.G.density(x), x))
-
-
+frames = FrameRecorder(x, steps=[50, 300, 1500], p_data=data.pdf(x))  # also JSD per step
 game = GANTrainer(G, D, data, TrainConfig(steps=1500, batch_size=256, lr_d=2e-3, lr_g=5e-3,
                                           k_steps=1, progress=False),
-                  device=device, callback=track)
+                  device=device, callback=frames)
 frames.record(game)  # step 0
 js_start = gc.js_on_grid(data.pdf(x), G.density(x), x)
 history = game.train()
+js_curve = frames.js
 mu, sigma = float(G.mu.detach()), G.sigma
 print(f"after {game.step} steps: mu = {mu:.3f} (data 2.0), sigma = {sigma:.3f} (data 0.75)")
 print(f"JSD: {js_start:.3f} at the start -> {js_curve[-1]:.4f} at the end")
@@ -285,27 +279,11 @@ plt.show()
 # ### Measured: a poor start
 # The generator starts at $\mathcal N(-3, 0.5^2)$, far from the data $\mathcal N(2, 0.75^2)$,
 # against a discriminator pre-trained until it rejects the fakes. Both generators take plain
-# gradient steps (as in Algorithm 1) for 400 iterations, from the same start and seed.
+# gradient steps (as in Algorithm 1) for 400 iterations, from the same start and seed
+# (`gancourse.saturation.poor_start` runs this set-up; read it to see every step).
 
 # %% slideshow={"slide_type": "subslide"}
-def poor_start(loss: str, optimizer: str, lr_g: float, lr_d: float):
-    gc.seed_everything(1)
-    G = AffineGenerator(-3.0, 0.5)
-    trainer = GANTrainer(G, MLPDiscriminator(1, (64, 64)), data,
-                         TrainConfig(steps=400, batch_size=256, lr_d=lr_d, lr_g=lr_g,
-                                     loss=loss, optimizer=optimizer, progress=False),
-                         device=device)
-    trainer.train_discriminator(300)
-    z = torch.randn(4096, 1, generator=torch.Generator().manual_seed(2)).to(device)
-    logits_fake = trainer.D(G(z))
-    (g_mu,) = torch.autograd.grad(get_loss(loss).g_loss(logits_fake), G.mu)
-    d_fake = torch.sigmoid(logits_fake).mean().item()
-    trainer.train()
-    return {"D(G(z))": d_fake, "|dL/dmu| at start": abs(g_mu.item()),
-            "mu after": float(G.mu.detach()), "sigma after": G.sigma}
-
-
-sgd = {loss: poor_start(loss, "sgd", lr_g=0.02, lr_d=0.2)
+sgd = {loss: poor_start(data, loss, "sgd", lr_g=0.02, lr_d=0.2, device=device)
        for loss in ("minimax", "nonsaturating")}
 for loss, r in sgd.items():
     print(f"{loss:<14} " + ", ".join(f"{k} = {v:.4g}" for k, v in r.items()))
@@ -325,7 +303,7 @@ assert abs(sgd["nonsaturating"]["mu after"] - 2.0) < 0.2
 # $\sigma$ until its tail reaches the data, a poor way to learn:
 
 # %% slideshow={"slide_type": "fragment"}
-adam = {loss: poor_start(loss, "adam", lr_g=5e-3, lr_d=2e-3)
+adam = {loss: poor_start(data, loss, "adam", lr_g=5e-3, lr_d=2e-3, device=device)
         for loss in ("minimax", "nonsaturating")}
 for loss, r in adam.items():
     print(f"{loss:<14} mu after = {r['mu after']:.3f}, sigma after = {r['sigma after']:.3f}")

@@ -318,6 +318,33 @@ def test_frame_recorder_keeps_the_chosen_steps():
     assert [f["step"] for f in rec.frames] == [0, 2, 5]
     np.testing.assert_allclose(rec.frames[-1]["d"], probability_on_grid(t.D, x))
     assert rec.frames[0]["p_g"].shape == (31,) and np.all(rec.frames[-1]["d"] <= 1)
+    assert rec.js == []  # no data density given: no JSD series
+
+
+def test_frame_recorder_tracks_the_jsd_every_step():
+    from scipy.integrate import trapezoid
+
+    from gancourse.training import FrameRecorder
+
+    gc.seed_everything(0)
+    data = gc.Gaussian1D(1.0, 0.5)
+    x = np.linspace(-6, 8, 4001)
+    rec = FrameRecorder(x, steps=[], p_data=data.pdf(x))
+    t = GANTrainer(AffineGenerator(-1.0, 1.0), MLPDiscriminator(1, (8,)), data,
+                   TrainConfig(steps=4, batch_size=16, progress=False), callback=rec)
+    t.train()
+    assert len(rec.js) == 4 and rec.frames == []
+    # the last entry, recomputed by hand: JSD = KL(P || M)/2 + KL(Q || M)/2, M the average
+    p, q = data.pdf(x), t.G.density(x)
+    m = (p + q) / 2
+
+    def kl(a, b):
+        keep = a > 0
+        return trapezoid(np.where(keep, a * np.log(np.where(keep, a, 1) / b), 0.0), x)
+
+    assert rec.js[-1] == pytest.approx(kl(p, m) / 2 + kl(q, m) / 2, rel=1e-6, abs=1e-9)
+    with pytest.raises(ValueError, match="p_data must give the density at each point of x"):
+        FrameRecorder(x, steps=[], p_data=data.pdf(x[:10]))
 
 
 def test_fit_discriminator_separates_two_fixed_sets():
