@@ -14,11 +14,11 @@ possibilities; the adversarial term asks for a completion that looks like a real
 from __future__ import annotations
 
 import torch
-import torch.nn.functional as F
 from torch import nn
 
 from .device import get_device
 from .digits import N_PIXELS
+from .losses import d_loss_bce, g_loss_nonsaturating
 from .models import MLPDiscriminator, mlp
 from .seeding import seed_everything
 
@@ -84,11 +84,7 @@ def train_pix2pix(inputs: torch.Tensor, targets: torch.Tensor, *, adversarial: b
         a, b = inputs[idx], targets[idx]
         fake = G(a)
         if adversarial:
-            real_logits = D(torch.cat([a, b], 1))
-            fake_logits = D(torch.cat([a, fake.detach()], 1))
-            d_loss = (F.binary_cross_entropy_with_logits(real_logits, torch.ones_like(real_logits))
-                      + F.binary_cross_entropy_with_logits(fake_logits,
-                                                           torch.zeros_like(fake_logits)))
+            d_loss = d_loss_bce(D(torch.cat([a, b], 1)), D(torch.cat([a, fake.detach()], 1)))
             opt_d.zero_grad(set_to_none=True)
             d_loss.backward()
             opt_d.step()
@@ -96,8 +92,7 @@ def train_pix2pix(inputs: torch.Tensor, targets: torch.Tensor, *, adversarial: b
         l1 = (fake - b).abs().mean()
         g_loss = l1_weight * l1
         if adversarial:
-            logits = D(torch.cat([a, fake], 1))
-            g_loss = g_loss + F.binary_cross_entropy_with_logits(logits, torch.ones_like(logits))
+            g_loss = g_loss + g_loss_nonsaturating(D(torch.cat([a, fake], 1)))
         opt_g.zero_grad(set_to_none=True)
         g_loss.backward()
         opt_g.step()
