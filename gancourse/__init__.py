@@ -24,6 +24,7 @@ One module per concept; notebooks, exercises and tests import from here.
 * :mod:`gancourse.conditional` -- conditional GANs on the ring and the digits;
   :mod:`gancourse.pix2pix` -- image-to-image translation on masked digits
 * :mod:`gancourse.plots` -- shared figures; :mod:`gancourse.publish` -- run and export notebooks
+* :mod:`gancourse.results` -- the saved benchmark results the lectures quote
 * :mod:`gancourse.widgets` -- the lectures' interactive explorers
 * :mod:`gancourse.grading` -- self-checks, ``gancourse check`` and ``gancourse grade``
 

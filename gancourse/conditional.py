@@ -16,7 +16,6 @@ class diverse); only what D sees differs. ``conv=True`` uses the small DCGAN-sty
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +28,7 @@ from .digits import DigitClassifier, DigitsSplit, N_CLASSES, N_PIXELS, within_cl
 from .distributions import Ring
 from .metrics import conditional_accuracy
 from .models import MLPDiscriminator, MLPGenerator
+from .results import RESULTS_DIR, load_results
 from .seeding import seed_everything
 from .training import GANTrainer, TrainConfig
 
@@ -37,8 +37,7 @@ __all__ = ["VARIANTS", "DIGIT_LATENT", "DIGIT_STEPS", "make_digit_cgan", "evalua
            "CGAN_BENCHMARK_FILE"]
 
 VARIANTS = ("ignore-y", "pairs", "pairs+mismatch")
-CGAN_BENCHMARK_FILE = (Path(__file__).resolve().parents[1] / "benchmarks" / "results"
-                       / "cgan_digits.json")
+CGAN_BENCHMARK_FILE = RESULTS_DIR / "cgan_digits.json"
 DIGIT_LATENT = 16
 DIGIT_STEPS = 8000  # generator steps of the benchmark and of the saved lecture model
 _DIGIT_CONFIG = dict(batch_size=64, lr_d=1e-3, lr_g=1e-3, betas=(0.5, 0.999))
@@ -140,13 +139,5 @@ def ring_condition_rate(G: nn.Module, n_per_mode: int = 300, seed: int = 0) -> f
 
 
 def load_cgan_benchmark(path: str | Path | None = None) -> dict[str, Any]:
-    """The saved results of ``benchmarks/cgan_digits.py`` (machine, settings and every run).
-
-    Regenerate them with ``.venv/bin/python benchmarks/cgan_digits.py`` from the course folder.
-    """
-    path = Path(path) if path is not None else CGAN_BENCHMARK_FILE
-    if not path.is_file():
-        raise FileNotFoundError(f"no benchmark results at {path}: run "
-                                "`.venv/bin/python benchmarks/cgan_digits.py` in the course "
-                                "folder")
-    return json.loads(path.read_text())
+    """The saved results of ``benchmarks/cgan_digits.py`` (machine, settings and every run)."""
+    return load_results("cgan_digits", path)

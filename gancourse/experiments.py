@@ -10,7 +10,6 @@ discriminator, which does not collapse.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,13 +19,14 @@ import torch
 from .distributions import GaussianMixture, Grid, Ring
 from .metrics import mode_stats
 from .models import MLPDiscriminator, MLPGenerator
+from .results import RESULTS_DIR, load_results
 from .seeding import seed_everything
 from .training import GANTrainer, TrainConfig
 
 __all__ = ["Method", "METHODS", "TOY_STEPS", "TOY_SCHEDULE", "toy_dataset", "make_toy_trainer",
            "evaluate", "load_benchmark", "BENCHMARK_FILE", "DEMOS", "watch_wasserstein"]
 
-BENCHMARK_FILE = Path(__file__).resolve().parents[1] / "benchmarks" / "results" / "toy2d.json"
+BENCHMARK_FILE = RESULTS_DIR / "toy2d.json"
 TOY_STEPS = {"ring": 4000, "grid": 10000}  # generator steps per run (the step budget)
 # The learning rates decay linearly late in the budget: high quality means within 3 std of a
 # mode (0.03 on the ring, 0.15 on the grid), which needs small final steps.
@@ -153,12 +153,5 @@ def watch_wasserstein(trainer: GANTrainer, dataset: str, n: int = 500, seed: int
 
 
 def load_benchmark(path: str | Path | None = None) -> dict[str, Any]:
-    """The saved results of ``benchmarks/toy2d.py`` (machine, settings and every run).
-
-    Regenerate them with ``.venv/bin/python benchmarks/toy2d.py`` from the course folder.
-    """
-    path = Path(path) if path is not None else BENCHMARK_FILE
-    if not path.is_file():
-        raise FileNotFoundError(f"no benchmark results at {path}: run "
-                                "`.venv/bin/python benchmarks/toy2d.py` in the course folder")
-    return json.loads(path.read_text())
+    """The saved results of ``benchmarks/toy2d.py`` (machine, settings and every run)."""
+    return load_results("toy2d", path)

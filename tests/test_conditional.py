@@ -65,3 +65,12 @@ def test_pix2pix_masks_and_trains(split):
         mask_lower(split.x_test, rows=9)
     with pytest.raises(ValueError, match="inputs and targets"):
         train_pix2pix(split.x_test[:4], split.x_test[:3])
+
+
+def test_saved_cgan_benchmark_is_complete(tmp_path):
+    from gancourse.conditional import VARIANTS, load_cgan_benchmark
+
+    data = load_cgan_benchmark()
+    assert {r["variant"] for r in data["runs"]} == set(VARIANTS) and "cpu" in data["machine"]
+    with pytest.raises(FileNotFoundError, match="run `.venv/bin/python benchmarks/cgan_digits.py`"):
+        load_cgan_benchmark(tmp_path / "missing.json")
