@@ -24,7 +24,8 @@ import torch
 from torch import nn
 
 from .dcgan import DCGANDiscriminator, DCGANGenerator
-from .digits import DigitClassifier, DigitsSplit, N_CLASSES, N_PIXELS, within_class_diversity
+from .digits import (DigitClassifier, DigitsSplit, N_CLASSES, N_PIXELS, to_images,
+                     within_class_diversity)
 from .distributions import Ring
 from .metrics import conditional_accuracy
 from .models import MLPDiscriminator, MLPGenerator
@@ -65,7 +66,7 @@ def make_digit_cgan(data: DigitsSplit, variant: str = "pairs+mismatch", seed: in
     if conv:
         G = DCGANGenerator(DIGIT_LATENT, 8, n_classes=N_CLASSES, base=32)
         D = DCGANDiscriminator(8, n_classes=d_classes, base=32)
-        x = x.reshape(-1, 1, 8, 8)
+        x = to_images(x)
     else:
         G = MLPGenerator(DIGIT_LATENT, N_PIXELS, (128, 128), n_classes=N_CLASSES,
                          out_activation=nn.Tanh)

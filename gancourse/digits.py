@@ -21,7 +21,7 @@ import numpy as np
 import torch
 
 __all__ = ["DigitsSplit", "load_digits_split", "DigitClassifier", "within_class_diversity",
-           "to_images", "N_CLASSES", "N_PIXELS"]
+           "to_images", "check_pixel_tensor", "N_CLASSES", "N_PIXELS"]
 
 N_CLASSES = 10
 N_PIXELS = 64
@@ -129,9 +129,14 @@ def within_class_diversity(x, y) -> np.ndarray:
                      for k in range(N_CLASSES)])
 
 
+def check_pixel_tensor(x, name: str = "x") -> torch.Tensor:
+    """``x`` if it is a torch tensor of flattened digits, shape (n, 64); else a ValueError."""
+    if not isinstance(x, torch.Tensor) or x.dim() != 2 or x.shape[1] != N_PIXELS:
+        raise ValueError(f"{name} must be a tensor of shape (n, 64), got "
+                         f"{tuple(x.shape) if isinstance(x, torch.Tensor) else type(x).__name__}")
+    return x
+
+
 def to_images(x: torch.Tensor) -> torch.Tensor:
     """(n, 64) pixels -> (n, 1, 8, 8) images."""
-    if not isinstance(x, torch.Tensor) or x.dim() != 2 or x.shape[1] != N_PIXELS:
-        raise ValueError(f"x must be a tensor of shape (n, 64), got "
-                         f"{tuple(x.shape) if isinstance(x, torch.Tensor) else type(x).__name__}")
-    return x.reshape(-1, 1, 8, 8)
+    return check_pixel_tensor(x).reshape(-1, 1, 8, 8)

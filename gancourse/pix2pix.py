@@ -17,7 +17,7 @@ import torch
 from torch import nn
 
 from .device import get_device
-from .digits import N_PIXELS
+from .digits import N_PIXELS, check_pixel_tensor
 from .losses import d_loss_bce, g_loss_nonsaturating
 from .models import MLPDiscriminator, mlp
 from .seeding import seed_everything
@@ -27,9 +27,7 @@ __all__ = ["mask_lower", "Translator", "train_pix2pix"]
 
 def mask_lower(x: torch.Tensor, rows: int = 4) -> torch.Tensor:
     """Blank (set to -1, the background) the lowest ``rows`` rows of (n, 64) digit images."""
-    if not isinstance(x, torch.Tensor) or x.dim() != 2 or x.shape[1] != N_PIXELS:
-        raise ValueError(f"x must be a tensor of shape (n, 64), got "
-                         f"{tuple(x.shape) if isinstance(x, torch.Tensor) else type(x).__name__}")
+    check_pixel_tensor(x)
     if not (isinstance(rows, int) and 0 <= rows <= 8):
         raise ValueError(f"rows must be an integer from 0 to 8, got {rows!r}")
     out = x.clone().reshape(-1, 8, 8)

@@ -57,3 +57,15 @@ def test_diversity_matches_scipy_and_sees_collapse(split):
     assert np.isnan(within_class_diversity(collapsed, np.zeros(20, dtype=int))[1])
     with pytest.raises(ValueError, match="contains NaN"):
         within_class_diversity(np.full((2, 64), np.nan), [0, 0])
+
+
+def test_pixel_tensors_are_checked_by_shape_and_type():
+    from gancourse.pix2pix import mask_lower
+
+    x = torch.zeros(3, 64)
+    assert to_images(x).shape == (3, 1, 8, 8)
+    for bad in (torch.zeros(3, 10), np.zeros((3, 64))):
+        with pytest.raises(ValueError, match=r"x must be a tensor of shape \(n, 64\)"):
+            to_images(bad)
+        with pytest.raises(ValueError, match=r"x must be a tensor of shape \(n, 64\)"):
+            mask_lower(bad)
