@@ -5,6 +5,7 @@
     python3 course.py test    set up, then run the whole test suite (package tests + notebooks)
     python3 course.py setup   set up only
     python3 course.py run     execute every lecture and solution headless; table of seconds
+                              (--float-path NAME|all: as another CPU would round; see --help)
     python3 course.py slides  render every lecture as reveal.js slides into build/slides/
     python3 course.py site    render the executed lectures as a static web site in build/site/
 
@@ -15,7 +16,10 @@ source in lectures/, exercises/ and solutions/ that does not have one yet. It ne
 an existing notebook: once written, the notebook is yours.
 
 Extra arguments go to the underlying tool: ``python3 course.py test -k divergences`` or
-``python3 course.py lab --no-browser``.
+``python3 course.py lab --no-browser``. ``test`` and ``run`` also take ``--float-path NAME``:
+run under the floating-point path of another CPU (``default``, ``avx2``, ``sse42``,
+``threads2``; see ``gancourse/floatpaths.py``), e.g. ``python3 course.py test --float-path
+default``.
 """
 
 from __future__ import annotations
@@ -153,7 +157,34 @@ def cmd_lab(args: list[str]) -> int:
                 *args], cwd=ROOT)
 
 
+def pop_option(args: list[str], name: str) -> tuple[str | None, list[str]]:
+    """Remove ``name VALUE`` or ``name=VALUE`` from ``args``; return (VALUE or None, the rest)."""
+    rest, value, i = [], None, 0
+    while i < len(args):
+        if args[i] == name:
+            if i + 1 >= len(args):
+                fail(f"{name} needs a value")
+            value, i = args[i + 1], i + 2
+        elif args[i].startswith(name + "="):
+            value, i = args[i].split("=", 1)[1], i + 1
+        else:
+            rest.append(args[i])
+            i += 1
+    return value, rest
+
+
 def cmd_test(args: list[str]) -> int:
+    float_path, args = pop_option(args, "--float-path")
+    env = dict(os.environ, PYTHONHASHSEED="0")
+    if float_path is not None:
+        from gancourse.floatpaths import float_path_env
+
+        try:
+            env = float_path_env(float_path, env)
+        except ValueError as err:
+            fail(str(err).replace("float_path", "--float-path").replace(" (or 'all')", ""))
+        print(f"Float path {float_path!r}: "
+              f"{' '.join(f'{k}={v}' for k, v in env.items() if k in _path_vars()) or 'native'}")
     make_missing_notebooks()
     # Execute fresh notebooks built from the sources, not the user's possibly edited copies.
     shutil.rmtree(TEST_BUILD, ignore_errors=True)
@@ -161,7 +192,6 @@ def cmd_test(args: list[str]) -> int:
     for source in notebook_sources(EXECUTED_DIRS):
         write_notebook(source, TEST_BUILD / source.parent.name / f"{source.stem}.ipynb",
                        paired=False)
-    env = dict(os.environ, PYTHONHASHSEED="0")
     code = run([sys.executable, "-m", "pytest", "tests", TEST_BUILD, "--nbval-lax",
                 f"--nbval-cell-timeout={CELL_TIMEOUT_S}", "-p", "no:cacheprovider", *args],
                cwd=ROOT, env=env)
@@ -169,6 +199,12 @@ def cmd_test(args: list[str]) -> int:
         print("course.py: pytest collected no tests (nothing to run).")
         return 0
     return code
+
+
+def _path_vars() -> set[str]:
+    from gancourse.floatpaths import FLOAT_PATHS
+
+    return {k for env in FLOAT_PATHS.values() for k in env}
 
 
 def cmd_run(args: list[str]) -> int:

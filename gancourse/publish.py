@@ -14,9 +14,11 @@ import re
 import time
 from pathlib import Path
 
+from .floatpaths import float_path_env
 from .widgets.base import STATIC_ENV
 
-__all__ = ["ROOT", "notebook_sources", "execute", "export", "lecture_title"]
+__all__ = ["ROOT", "notebook_sources", "execute", "try_notebook", "moved_numbers", "export",
+           "lecture_title"]
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -35,35 +37,81 @@ def lecture_title(source: Path) -> str:
     return source.stem
 
 
-def execute(source: Path, *, timeout: int = 600, static: bool = False):
+def execute(source: Path, *, timeout: int = 600, static: bool = False,
+            float_path: str = "native"):
     """Run a notebook built from ``source`` in a fresh kernel; return (notebook, seconds).
 
-    The kernel starts in the source's folder. ``seconds`` is the wall time from kernel start to
+    The kernel starts in the source's folder, under the floating-point path ``float_path``
+    (:mod:`gancourse.floatpaths`; ``"native"``: this CPU's own). ``seconds`` is the wall time from kernel start to
     the end of the last cell. A failing cell raises ``nbclient``'s CellExecutionError, which
     names the cell and shows its traceback.
     """
     import jupytext
     from nbclient import NotebookClient
 
+    env = float_path_env(float_path, dict(os.environ))
+    env[STATIC_ENV] = "1" if static else "0"
     source = Path(source)
     if not source.is_file():
         raise FileNotFoundError(f"no notebook source at {source}")
     nb = jupytext.read(source)
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
                                  "language": "python"}
-    old = os.environ.get(STATIC_ENV)
-    os.environ[STATIC_ENV] = "1" if static else "0"
+    start = time.perf_counter()
+    NotebookClient(nb, timeout=timeout, kernel_name="python3",
+                   resources={"metadata": {"path": str(source.parent)}}).execute(env=env)
+    return nb, time.perf_counter() - start
+
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+_NUMBER = re.compile(r"[-+]?\d+(?:\.\d+)?(?:e[-+]?\d+)?")
+
+
+def try_notebook(source: Path, float_path: str = "native", *, timeout: int = 600
+                 ) -> dict:
+    """Execute ``source`` under ``float_path`` and report, without raising on a failed cell.
+
+    Returns a plain dict: ``name`` (folder/file), ``float_path``, ``ok``, ``seconds``, ``error``
+    (for a failed cell: its number, the exception and the failing line; else ""), and
+    ``printed``: the text each code cell printed, in order (compare it across float paths with
+    :func:`moved_numbers`).
+    """
+    from nbclient.exceptions import CellExecutionError
+
+    source = Path(source)
+    report = {"name": f"{source.parent.name}/{source.name}", "float_path": float_path,
+              "ok": True, "seconds": 0.0, "error": "", "printed": []}
+    start = time.perf_counter()
     try:
-        start = time.perf_counter()
-        NotebookClient(nb, timeout=timeout, kernel_name="python3",
-                       resources={"metadata": {"path": str(source.parent)}}).execute()
-        seconds = time.perf_counter() - start
-    finally:
-        if old is None:
-            os.environ.pop(STATIC_ENV, None)
-        else:
-            os.environ[STATIC_ENV] = old
-    return nb, seconds
+        nb, report["seconds"] = execute(source, timeout=timeout, float_path=float_path)
+    except CellExecutionError as err:
+        report["ok"], report["seconds"] = False, time.perf_counter() - start
+        text = _ANSI.sub("", str(err))
+        where = [line.strip() for line in text.splitlines() if line.lstrip().startswith("---->")]
+        report["error"] = f"{err.ename}: {err.evalue}".rstrip(": ") + \
+            (f" at `{where[-1][5:].strip()}`" if where else "")
+        return report
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            report["printed"].append("".join(o.get("text", "") for o in cell.get("outputs", [])
+                                             if o.get("output_type") == "stream"))
+    return report
+
+
+def moved_numbers(reference: list[str], other: list[str], limit: int = 3) -> tuple[int, list[str]]:
+    """How many printed numbers differ between two runs of one notebook, and a few examples.
+
+    ``reference`` and ``other`` are the ``printed`` lists of :func:`try_notebook`. Returns
+    ``(count, examples)`` with examples like ``"cell 4: +0.974 -> +1.157"``.
+    """
+    count, examples = 0, []
+    for i, (a, b) in enumerate(zip(reference, other)):
+        for x, y in zip(_NUMBER.findall(a), _NUMBER.findall(b)):
+            if x != y:
+                count += 1
+                if len(examples) < limit:
+                    examples.append(f"cell {i}: {x} -> {y}")
+    return count, examples
 
 
 def export(kind: str, out: Path, sources: list[Path] | None = None) -> list[Path]:
