@@ -2,10 +2,15 @@
 
 Every method uses the same networks, batch size, optimiser and learning-rate schedule; a method
 is only a set of :class:`~gancourse.training.TrainConfig` or discriminator options, so the
-comparison is between remedies, not between tunings. ``collapse`` is a deliberately small
-vanilla GAN (no learning-rate decay) that collapses and hops between the ring's modes early in
-training -- lecture 04's demonstration -- and ``collapse-mbstd`` the same with a minibatch-std
-discriminator, which does not collapse.
+comparison is between remedies, not between tunings.
+
+The ``collapse`` family is lecture 04's and 05's demonstration, on small networks (two hidden
+layers of 64 units) with one schedule (:data:`COLLAPSE_SCHEDULE`): a vanilla GAN whose generator
+learns three times faster than its discriminator, with one D step per G step. Measured on 5
+seeds and on every float path (``benchmarks/collapse.py``), it ends with its samples on at most
+2 modes and hops from mode to mode on the way. Each variant changes one thing:
+``collapse-mbstd`` the discriminator (minibatch-std), ``collapse-wgan-gp`` the loss (WGAN-GP),
+``collapse-k5`` the number of D steps (5), ``collapse-wgan-gp-k5`` both of the last two.
 """
 
 from __future__ import annotations
@@ -14,17 +19,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import torch
 
 from .distributions import GaussianMixture, Grid, Ring
-from .metrics import mode_stats
+from .metrics import mode_stats, nearest_mode
 from .models import MLPDiscriminator, MLPGenerator
 from .results import RESULTS_DIR, load_results
 from .seeding import seed_everything
 from .training import GANTrainer, TrainConfig
 
-__all__ = ["Method", "METHODS", "TOY_STEPS", "TOY_SCHEDULE", "toy_dataset", "make_toy_trainer",
-           "evaluate", "load_benchmark", "BENCHMARK_FILE", "DEMOS", "watch_wasserstein"]
+__all__ = ["Method", "METHODS", "COLLAPSE_SCHEDULE", "TOY_STEPS", "TOY_SCHEDULE", "toy_dataset",
+           "make_toy_trainer", "evaluate", "load_benchmark", "BENCHMARK_FILE", "DEMOS", "watch_wasserstein",
+           "run_collapse"]
 
 BENCHMARK_FILE = RESULTS_DIR / "toy2d.json"
 TOY_STEPS = {"ring": 4000, "grid": 10000}  # generator steps per run (the step budget)
@@ -33,6 +40,12 @@ TOY_STEPS = {"ring": 4000, "grid": 10000}  # generator steps per run (the step b
 TOY_SCHEDULE = {"ring": dict(lr_decay_start=0.5, lr_final=0.05),
                 "grid": dict(lr_decay_start=0.3, lr_final=0.02)}
 _SCHEDULE = dict(batch_size=256, lr_d=1e-3, lr_g=1e-3)
+# Lecture 04's collapse: G's learning rate three times D's, one D step per G step, both decayed
+# over the second half. With equal rates the same networks covered 7-8 modes on 4 seeds of 5;
+# with 5 D steps per G step they cover all 8 (benchmarks/results/collapse.md).
+COLLAPSE_SCHEDULE = dict(batch_size=128, lr_d=1e-3, lr_g=3e-3, betas=(0.5, 0.9),
+                         lr_decay_start=0.5, lr_final=0.05)
+_WGAN_GP = dict(loss="wgan", gp_weight=1.0)
 
 
 @dataclass(frozen=True)
@@ -66,18 +79,20 @@ METHODS: dict[str, Method] = {
     "wgan-gp": Method("Wasserstein loss with gradient penalty, 5 critic steps",
                       {**_SCHEDULE, "loss": "wgan", "gp_weight": 1.0, "betas": (0.5, 0.9),
                        "k_steps": 5}),
-    "collapse": Method("small vanilla GAN that collapses (lecture 04)",
-                       {"batch_size": 128, "lr_d": 1e-3, "lr_g": 1e-3}, hidden=(64, 64)),
+    "collapse": Method("small vanilla GAN, G faster than D: collapses (lecture 04)",
+                       dict(COLLAPSE_SCHEDULE), hidden=(64, 64)),
     "collapse-mbstd": Method("the collapse set-up with a minibatch-std discriminator",
-                             {"batch_size": 128, "lr_d": 1e-3, "lr_g": 1e-3},
-                             {"minibatch_std": True}, hidden=(64, 64)),
+                             dict(COLLAPSE_SCHEDULE), {"minibatch_std": True}, hidden=(64, 64)),
     "collapse-wgan-gp": Method("the collapse set-up trained as WGAN-GP (lecture 05)",
-                               {"batch_size": 128, "lr_d": 1e-3, "lr_g": 1e-3, "loss": "wgan",
-                                "gp_weight": 1.0, "betas": (0.5, 0.9), "k_steps": 5,
-                                "lr_decay_start": 0.5, "lr_final": 0.05}, hidden=(64, 64)),
+                               {**COLLAPSE_SCHEDULE, **_WGAN_GP}, hidden=(64, 64)),
+    "collapse-k5": Method("the collapse set-up with 5 D steps per G step (lecture 05)",
+                          {**COLLAPSE_SCHEDULE, "k_steps": 5}, hidden=(64, 64)),
+    "collapse-wgan-gp-k5": Method("WGAN-GP with 5 critic steps, otherwise the collapse set-up",
+                                  {**COLLAPSE_SCHEDULE, **_WGAN_GP, "k_steps": 5},
+                                  hidden=(64, 64)),
 }
 # The lecture demonstrations, not benchmark methods.
-DEMOS = ("collapse", "collapse-mbstd", "collapse-wgan-gp")
+DEMOS = ("collapse", "collapse-mbstd", "collapse-wgan-gp", "collapse-k5", "collapse-wgan-gp-k5")
 
 
 def toy_dataset(name: str) -> GaussianMixture:
@@ -150,6 +165,49 @@ def watch_wasserstein(trainer: GANTrainer, dataset: str, n: int = 500, seed: int
 
     trainer.metrics = metrics
     return w1_point_clouds(real_np, data.sample(n, seed=seed + 1).numpy())
+
+
+def run_collapse(method: str, seed: int = 0, *, steps: int = 2000, every: int = 100,
+                 watch: bool = False, device: torch.device | str | None = None
+                 ) -> tuple[GANTrainer, dict[str, Any]]:
+    """Train one of the ``collapse`` family on the ring and summarise the run (lectures 04, 05).
+
+    2500 fixed-z samples are kept every ``every`` steps. The summary (plain data) holds the
+    final ``modes_captured`` and ``high_quality`` (VEEGAN's rule), ``top2_share`` (share of the
+    final samples whose nearest mode is one of the two most popular: 1.0 for a generator
+    collapsed onto at most 2 modes, 0.25 for an even spread), ``dominant`` (the most popular
+    mode at every snapshot) and ``hops`` (how often the most popular mode changed), and
+    ``seconds``. With ``watch=True`` (:func:`watch_wasserstein`, 500 points) also the
+    ``critic`` estimate and exact ``w1`` every ``every`` steps, the sampling ``floor``, and
+    ``d_loss_late``, the mean D loss over the last ``every`` steps.
+    """
+    if method not in DEMOS:
+        raise ValueError(f"method must be one of {', '.join(DEMOS)}, got {method!r}")
+    ring = toy_dataset("ring")
+    snaps = tuple(range(0, steps + 1, every))
+    trainer = make_toy_trainer("ring", method, seed, steps=steps, snapshot_steps=snaps,
+                               n_snapshot=2500, progress=False, device=device,
+                               eval_every=every if watch else 0)
+    floor = watch_wasserstein(trainer, "ring", n=500) if watch else None
+    trainer.train()
+    dominant, top2 = [], []
+    for step in snaps[1:]:
+        idx, _ = nearest_mode(trainer.history.snapshots[step], ring.means)
+        share = np.bincount(idx, minlength=ring.n_modes) / len(idx)
+        dominant.append(int(share.argmax()))
+        top2.append(float(np.sort(share)[-2:].sum()))
+    final = mode_stats(trainer.history.snapshots[steps], ring.means, ring.stds[0])
+    summary = {"method": method, "seed": seed, "steps": steps,
+               "modes_captured": final.modes_captured, "high_quality": final.high_quality,
+               "top2_share": top2[-1], "dominant": dominant,
+               "hops": sum(a != b for a, b in zip(dominant, dominant[1:])),
+               "seconds": trainer.history.seconds}
+    if watch:
+        h = trainer.history
+        summary.update(eval_step=list(h.eval_step), critic=list(h.metrics["critic"]),
+                       w1=list(h.metrics["w1"]), floor=floor,
+                       d_loss_late=float(np.mean(h.d_loss[-every:])))
+    return trainer, summary
 
 
 def load_benchmark(path: str | Path | None = None) -> dict[str, Any]:

@@ -21,8 +21,26 @@ def test_methods_differ_only_by_their_options():
     assert base.config.steps == TOY_STEPS["ring"] and base.config.lr_decay_start == 0.5
     grid = make_toy_trainer("grid", "gan").config
     assert (grid.steps, grid.lr_decay_start, grid.lr_final) == (TOY_STEPS["grid"], 0.3, 0.02)
-    assert make_toy_trainer("ring", "collapse").config.lr_decay_start == 1.0
-    assert make_toy_trainer("ring", "collapse-mbstd").D.mbstd is not None
+
+
+
+def test_collapse_variants_change_one_thing_each():
+    """Lecture 04/05 compare like with like: same networks, steps, seed and schedule."""
+    from dataclasses import asdict
+
+    base = make_toy_trainer("ring", "collapse", progress=False)
+    assert (base.config.lr_g, base.config.lr_d, base.config.k_steps) == (3e-3, 1e-3, 1)
+    expected = {"collapse-mbstd": {}, "collapse-k5": {"k_steps": 5},
+                "collapse-wgan-gp": {"loss": "wgan", "gp_weight": 1.0},
+                "collapse-wgan-gp-k5": {"loss": "wgan", "gp_weight": 1.0, "k_steps": 5}}
+    shape = lambda net: [tuple(p.shape) for p in net.parameters()]
+    for method, changed in expected.items():
+        variant = make_toy_trainer("ring", method, progress=False)
+        a, b = asdict(base.config), asdict(variant.config)
+        assert {k: v for k, v in b.items() if a[k] != v} == changed, method
+        assert shape(variant.G) == shape(base.G)
+        assert (variant.D.mbstd is not None) == (method == "collapse-mbstd")
+    assert set(expected) | {"collapse"} == set(DEMOS)
 
 
 def test_seeded_and_overridable():
@@ -57,7 +75,8 @@ def test_saved_benchmark_is_complete(tmp_path):
 
 
 def test_watch_wasserstein_records_the_critic_gap_and_exact_w1():
-    trainer = make_toy_trainer("ring", "collapse-wgan-gp", steps=4, eval_every=2, progress=False)
+    trainer = make_toy_trainer("ring", "collapse-wgan-gp-k5", steps=4, eval_every=2,
+                               progress=False)
     assert (trainer.config.loss, trainer.config.k_steps) == ("wgan", 5)
     floor = watch_wasserstein(trainer, "ring", n=100, seed=5)
     trainer.train()
