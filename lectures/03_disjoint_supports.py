@@ -163,7 +163,9 @@ plt.show()
 # $z \sim \mathcal N(0, 1)$ ($\Phi$ turns $z$ into $U[0,1]$). Start at $\theta = 1$, let a strong
 # discriminator (5 steps per generator step, pre-trained) play against it, and let both take
 # plain gradient steps. We compare the original minimax loss (the JSD game) with the
-# non-saturating loss and with three remedies.
+# non-saturating loss and with four remedies. A training run is chaotic — another seed, or
+# another CPU's rounding, can send it elsewhere — so each method runs on 3 seeds (the
+# non-saturating loss, whose outcome varies most, on 8), and we claim only what holds on all.
 
 # %% slideshow={"slide_type": "subslide"}
 runs = {
@@ -174,28 +176,42 @@ runs = {
     "LSGAN (least squares)": dict(loss="lsgan"),
     "WGAN-GP (λ=1, lecture 05)": dict(loss="wgan", gp_weight=1.0),
 }
+n_seeds = {name: 8 if name == "non-saturating" else 3 for name in runs}
 trajectories, trainers = {}, {}
 for name, options in runs.items():
-    trajectories[name], trainers[name] = train_shift(1.0, steps=300, seed=0, device=device,
-                                                     **options)
-    print(f"{name:<44} theta: 1.000 -> {trajectories[name][-1]:+.3f}")
-final = {name: traj[-1] for name, traj in trajectories.items()}
-# Claims: against a strong D the JSD game barely moves theta, and label smoothing alone does not
-# change that; instance noise, LSGAN and the Wasserstein loss bring theta to 0.
-assert abs(final["minimax (JSD)"] - 1.0) < 0.1
-assert abs(final["minimax + one-sided label smoothing 0.9"] - 1.0) < 0.1
+    results = [train_shift(1.0, steps=300, seed=seed, device=device, **options)
+               for seed in range(n_seeds[name])]
+    trajectories[name] = np.array([traj for traj, _ in results])  # (seeds, 301)
+    trainers[name] = [trainer for _, trainer in results]
+    print(f"{name:<44} theta after 300 steps, per seed: "
+          + " ".join(f"{t:+.3f}" for t in trajectories[name][:, -1]))
+final = {name: traj[:, -1] for name, traj in trajectories.items()}
+# Claims, on every seed: against a strong D the JSD game barely moves theta, and label
+# smoothing alone does not change that; instance noise, LSGAN and the Wasserstein loss bring
+# theta to 0.
+assert np.all(np.abs(final["minimax (JSD)"] - 1.0) < 0.1)
+assert np.all(np.abs(final["minimax + one-sided label smoothing 0.9"] - 1.0) < 0.1)
 for name in ("minimax + instance noise σ=0.5 (annealed)", "LSGAN (least squares)",
              "WGAN-GP (λ=1, lecture 05)"):
-    assert abs(final[name]) < 0.05, name
-# The non-saturating loss does move theta, but not steadily to 0 (it overshoots).
-assert abs(final["non-saturating"] - 1.0) > 0.5
+    assert np.all(np.abs(final[name]) < 0.05), name
+# The non-saturating loss moves theta on every seed, but it is no reliable cure: it reaches 0
+# on some seeds and is still swinging at the end on others.
+ns = trajectories["non-saturating"]
+settled = int(np.sum(np.abs(ns[:, -1]) < 0.05))
+print(f"non-saturating: theta left 1 on {np.sum(np.abs(ns - 1).max(axis=1) > 0.5)} of 8 seeds, "
+      f"ended within 0.05 of 0 on {settled} of 8; range over all seeds "
+      f"[{ns.min():+.2f}, {ns.max():+.2f}]")
+assert np.all(np.abs(ns - 1).max(axis=1) > 0.5) and 0 < settled < 8
 
 # %% slideshow={"slide_type": "subslide"}
 fig, ax = plt.subplots(figsize=(8, 3.6))
-for name, traj in trajectories.items():
-    ax.plot(traj, label=name)
+for i, (name, traj) in enumerate(trajectories.items()):
+    for seed, t in enumerate(traj):
+        ax.plot(t, color=f"C{i}", lw=1.2 if seed == 0 else 0.6, alpha=1 if seed == 0 else 0.4,
+                label=name if seed == 0 else None)
 ax.axhline(0, color="k", lw=0.8)
-ax.set(xlabel="generator step", ylabel=r"$\theta$", title=r"Where the generator puts its line")
+ax.set(xlabel="generator step", ylabel=r"$\theta$",
+       title=r"Where the generator puts its line (every seed; seed 0 bold)")
 ax.legend(fontsize=7, loc="lower left")
 plt.show()
 
@@ -235,12 +251,14 @@ assert parallel_lines_divergences(0.5, 0.3)["w1"] == 0.5
 
 # %% slideshow={"slide_type": "fragment"}
 real_points = gc.ParallelLine(0.0).sample(2000, seed=5).to(device)
-with torch.no_grad():
-    d_plain = torch.sigmoid(trainers["minimax (JSD)"].D(real_points)).mean().item()
-    d_smooth = torch.sigmoid(
-        trainers["minimax + one-sided label smoothing 0.9"].D(real_points)).mean().item()
-print(f"mean D(real): {d_plain:.4f} without smoothing, {d_smooth:.4f} with smoothing to 0.9")
-assert d_plain > 0.98 and abs(d_smooth - 0.9) < 0.03  # claim: smoothing caps D near 0.9
+with torch.no_grad():  # mean D(x) on real points, for the discriminator of every seed's run
+    d_plain = [torch.sigmoid(t.D(real_points)).mean().item() for t in trainers["minimax (JSD)"]]
+    d_smooth = [torch.sigmoid(t.D(real_points)).mean().item()
+                for t in trainers["minimax + one-sided label smoothing 0.9"]]
+print("mean D(real) per seed: without smoothing", np.round(d_plain, 4),
+      "| with smoothing to 0.9", np.round(d_smooth, 4))
+# Claim, on every seed: smoothing caps D near 0.9, where the plain D is all but certain.
+assert min(d_plain) > 0.98 and max(abs(d - 0.9) for d in d_smooth) < 0.03
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # **LSGAN** (Mao et al. 2017) drops the sigmoid and uses squared errors: $D$ regresses real
@@ -277,9 +295,9 @@ explorer.controls["noise"].value, explorer.controls["theta"].value = 0.0, 1.0
 # * Disjoint supports are the normal case (low-dimensional manifolds, finite samples): an MLP
 #   separated two samples of the same 10-dimensional Gaussian perfectly.
 # * On two parallel lines only $W_1 = |\theta|$ measures the distance.
-# * Measured on a learnable shift: the minimax game and label smoothing leave $\theta$ at 1;
-#   instance noise, LSGAN and the Wasserstein loss bring it to 0; the non-saturating loss moves
-#   it erratically.
+# * Measured on a learnable shift, on every seed: the minimax game and label smoothing leave
+#   $\theta$ at 1; instance noise, LSGAN and the Wasserstein loss bring it to 0; the
+#   non-saturating loss moves it, but reaches 0 on some seeds and still swings on others.
 #
 # ## Further reading
 #
