@@ -1,5 +1,10 @@
 """Every lecture's solution scores full marks and its untouched exercise scores zero, graded
-together as a teacher would grade a class."""
+together as a teacher would grade a class.
+
+This is also the one execution of the exercise and solution notebooks in the test suite
+(``course.py test`` executes the lectures with nbval): a cell that raises in a solution, or
+raises anything but NotImplementedError in an untouched exercise, fails the test.
+"""
 
 from __future__ import annotations
 
@@ -40,3 +45,10 @@ def test_solutions_full_marks_exercises_zero(tmp_path):
         sol, ex = rows[f"solution{lecture}"], rows[f"exercise{lecture}"]
         assert float(sol["total"]) == float(sol["max"]) == full, (lecture, sol)
         assert float(ex["total"]) == 0.0 and float(ex["max"]) == full, (lecture, ex)
+        raised = {kind: [line.strip() for line in
+                         (tmp_path / "out" / f"{kind}{lecture}" / "feedback.txt").read_text()
+                         .splitlines() if " raised " in line]
+                  for kind in ("solution", "exercise")}
+        assert raised["solution"] == [], (lecture, raised["solution"])
+        assert all("NotImplementedError" in line for line in raised["exercise"]), \
+            (lecture, raised["exercise"])
