@@ -149,9 +149,11 @@ check("04.4", bilinear_trajectory)
 # A small experiment with the course's training loop. Reproduce lecture 04's set-up on the ring
 # — `gancourse.seed_everything(seed)`, then `MLPGenerator(2, 2, (64, 64))` and
 # `MLPDiscriminator(2, (64, 64), minibatch_std=True)`, `TrainConfig(steps=steps,
-# batch_size=128, lr_d=1e-3, lr_g=1e-3, seed=seed, progress=False)`, a `GANTrainer` on
-# `gancourse.Ring()` — train it, and count the modes captured by `trainer.sample(2500)` with your
-# `mode_statistics` (the ring's std is 0.01). The check expects most of the 8 modes.
+# batch_size=128, lr_d=1e-3, lr_g=3e-3, betas=(0.5, 0.9), lr_decay_start=0.5, lr_final=0.05,
+# seed=seed, progress=False)` (the schedule `gancourse.experiments.COLLAPSE_SCHEDULE`), a
+# `GANTrainer` on `gancourse.Ring()` — train it, and count the modes captured by
+# `trainer.sample(2500)` with your `mode_statistics` (the ring's std is 0.01). The check expects
+# most of the 8 modes.
 
 # %%
 def modes_with_minibatch_std(steps, seed):
