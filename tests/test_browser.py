@@ -26,6 +26,7 @@ CHROMIUM = os.environ.get("GANCOURSE_CHROMIUM") or shutil.which("chromium") or "
 LECTURE = ROOT / "lectures" / "01_mle_and_kl.py"
 
 pytestmark = [
+    pytest.mark.slow,
     pytest.mark.skipif(not Path(CHROMIUM).exists(),
                        reason=f"no Chromium at {CHROMIUM} (Debian: apt install chromium; or set "
                               "GANCOURSE_CHROMIUM)"),

@@ -48,6 +48,7 @@ def test_generate_and_evaluate(split):
         generate(trainer.G, [1, 2], z=torch.zeros(3, 16))
 
 
+@pytest.mark.slow
 def test_ring_cgan_lands_in_the_requested_mode():
     trainer = make_ring_cgan(seed=0, steps=600, device="cpu")
     trainer.train()

@@ -14,12 +14,15 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from gancourse.grading import load_registry
 
 ROOT = Path(__file__).resolve().parents[1]
 SOLUTIONS = sorted((ROOT / "solutions").glob("[0-9]*.py"))
 
 
+@pytest.mark.slow
 def test_solutions_full_marks_exercises_zero(tmp_path):
     subs = tmp_path / "class"
     for solution in SOLUTIONS:

@@ -17,6 +17,8 @@ from pathlib import Path
 import jupytext
 import pytest
 
+pytestmark = pytest.mark.slow  # grades a class of 26 submissions once, for all tests
+
 ROOT = Path(__file__).resolve().parents[1]
 SOLUTION = (ROOT / "solutions" / "01_mle_and_kl.py").read_text()
 EXERCISE = (ROOT / "exercises" / "01_mle_and_kl.py").read_text()

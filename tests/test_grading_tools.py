@@ -115,6 +115,7 @@ def test_help_for_every_subcommand():
         assert proc.returncode == 0 and "usage: gancourse " + sub in proc.stdout
 
 
+@pytest.mark.slow
 def test_check_exit_codes():
     ok = run_cli("check", ROOT / "solutions" / "01_mle_and_kl.py")
     assert ok.returncode == 0, ok.stdout + ok.stderr
@@ -133,6 +134,7 @@ def test_grade_argument_errors(tmp_path):
     assert proc.returncode == 2 and "--tests must be a folder" in proc.stderr
 
 
+@pytest.mark.slow
 def test_hidden_tests_count_but_do_not_reveal(tmp_path):
     tests = tmp_path / "hidden"
     tests.mkdir()

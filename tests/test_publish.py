@@ -36,6 +36,7 @@ def test_execute_times_and_keeps_outputs(tiny):
         execute(bad)
 
 
+@pytest.mark.slow
 def test_export_html_and_slides(tiny, tmp_path):
     site = export("html", tmp_path / "site", [tiny])
     index, page = site
