@@ -189,14 +189,14 @@ def cmd_test(args: list[str]) -> int:
     float_path, args = pop_option(args, "--float-path")
     env = dict(os.environ, PYTHONHASHSEED="0")
     if float_path is not None:
-        from gancourse.floatpaths import float_path_env
+        from gancourse.floatpaths import FLOAT_PATHS, float_path_env
 
         try:
             env = float_path_env(float_path, env)
         except ValueError as err:
             fail(str(err).replace("float_path", "--float-path").replace(" (or 'all')", ""))
-        print(f"Float path {float_path!r}: "
-              f"{' '.join(f'{k}={v}' for k, v in env.items() if k in _path_vars()) or 'native'}")
+        settings = " ".join(f"{k}={v}" for k, v in FLOAT_PATHS[float_path].items())
+        print(f"Float path {float_path!r}: {settings or 'as this CPU selects'}")
     make_missing_notebooks()
     # Execute fresh notebooks built from the sources, not the user's possibly edited copies.
     shutil.rmtree(TEST_BUILD, ignore_errors=True)
@@ -211,12 +211,6 @@ def cmd_test(args: list[str]) -> int:
         print("course.py: pytest collected no tests (nothing to run).")
         return 0
     return code
-
-
-def _path_vars() -> set[str]:
-    from gancourse.floatpaths import FLOAT_PATHS
-
-    return {k for env in FLOAT_PATHS.values() for k in env}
 
 
 def cmd_run(args: list[str]) -> int:
