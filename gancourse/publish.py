@@ -42,9 +42,9 @@ def execute(source: Path, *, timeout: int = 600, static: bool = False,
     """Run a notebook built from ``source`` in a fresh kernel; return (notebook, seconds).
 
     The kernel starts in the source's folder, under the floating-point path ``float_path``
-    (:mod:`gancourse.floatpaths`; ``"native"``: this CPU's own). ``seconds`` is the wall time from kernel start to
-    the end of the last cell. A failing cell raises ``nbclient``'s CellExecutionError, which
-    names the cell and shows its traceback.
+    (:mod:`gancourse.floatpaths`; ``"native"``: this CPU's own). ``seconds`` is the wall time
+    from kernel start to the end of the last cell. A failing cell raises ``nbclient``'s
+    CellExecutionError, which names the cell and shows its traceback.
     """
     import jupytext
     from nbclient import NotebookClient
@@ -64,6 +64,7 @@ def execute(source: Path, *, timeout: int = 600, static: bool = False,
 
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
+_ARROW = re.compile(r"^\s*-+>\s*(\d+)\s?(.*)$")  # IPython's "---> 22 assert x" line
 _NUMBER = re.compile(r"[-+]?\d+(?:\.\d+)?(?:e[-+]?\d+)?")
 
 
@@ -87,9 +88,9 @@ def try_notebook(source: Path, float_path: str = "native", *, timeout: int = 600
     except CellExecutionError as err:
         report["ok"], report["seconds"] = False, time.perf_counter() - start
         text = _ANSI.sub("", str(err))
-        where = [line.strip() for line in text.splitlines() if line.lstrip().startswith("---->")]
+        where = [m for m in map(_ARROW.match, text.splitlines()) if m]
         report["error"] = f"{err.ename}: {err.evalue}".rstrip(": ") + \
-            (f" at `{where[-1][5:].strip()}`" if where else "")
+            (f" at line {where[-1][1]}: `{where[-1][2].strip()}`" if where else "")
         return report
     for cell in nb.cells:
         if cell.cell_type == "code":

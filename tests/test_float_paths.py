@@ -57,8 +57,8 @@ def test_try_notebook_reports_failures_and_moved_numbers(tmp_path):
                       "# %%\nx = 2\nassert x == 3, 'two is not three'\n")
     report = try_notebook(source, "default")
     assert report["ok"] is False and report["float_path"] == "default"
-    assert report["error"] == "AssertionError: two is not three at `2 assert x == 3, " \
-                              "'two is not three'`"
+    assert report["error"] == "AssertionError: two is not three at line 2: " \
+                              "`assert x == 3, 'two is not three'`"
     source.write_text("# %%\nimport os\nprint(1.5, os.environ.get('ATEN_CPU_CAPABILITY'))\n")
     native, default = try_notebook(source), try_notebook(source, "default")
     assert native["ok"] and native["printed"] == ["1.5 None\n"]
