@@ -97,11 +97,11 @@ print(f"{'seed':>4} {'modes captured':>15} {'share on top 2 modes':>21} {'hops':
 for trainer, r in collapse_runs:
     print(f"{r['seed']:>4} {r['modes_captured']:>15} {r['top2_share']:>21.2f} {r['hops']:>5}   "
           + "".join(map(str, r["dominant"])))
-# Claims, on every seed: the generator captures at most 2 of the 8 modes, most of its samples
-# lie nearest to just 2 modes, and on the way the mode nearest to most samples changed again and
-# again (cat and mouse).
-assert all(r["modes_captured"] <= 2 and r["top2_share"] > 0.5 for _, r in collapse_runs)
-assert all(r["hops"] >= 5 for _, r in collapse_runs)
+# Claims: on every seed the generator captures at most 2 of the 8 modes, and on the way the mode
+# nearest to most samples changed again and again (cat and mouse); over the seeds, on average
+# more than 70% of the final samples lie nearest to just 2 modes (an even spread gives 25%).
+assert all(r["modes_captured"] <= 2 and r["hops"] >= 5 for _, r in collapse_runs)
+assert statistics.mean(r["top2_share"] for _, r in collapse_runs) > 0.7
 collapse, final = collapse_runs[0]  # seed 0, shown below
 
 # %% slideshow={"slide_type": "subslide"}
