@@ -143,12 +143,21 @@ def make_missing_notebooks() -> None:
 
 
 def cmd_setup(_args: list[str]) -> int:
+    """python3 course.py setup
+
+Create .venv (once), install the pinned requirements and gancourse (again only when
+requirements.txt or pyproject.toml changed), and write the .ipynb of every lecture, exercise
+and solution that has none. Never overwrites a notebook."""
     make_missing_notebooks()
     print("Set-up complete.")
     return 0
 
 
 def cmd_lab(args: list[str]) -> int:
+    """python3 course.py lab [JUPYTERLAB OPTIONS]
+
+Set up, then open the course in JupyterLab at lecture 01. Options go to JupyterLab, e.g.
+--no-browser or --port 8890 (all of them: .venv/bin/jupyter lab --help)."""
     make_missing_notebooks()
     if hasattr(os, "geteuid") and os.geteuid() == 0 and "--allow-root" not in args:
         print("Running as root (a container?): passing --allow-root to JupyterLab.")
@@ -186,6 +195,17 @@ def parallel_options(args: list[str]) -> list[str]:
 
 
 def cmd_test(args: list[str]) -> int:
+    """python3 course.py test [--float-path NAME] [PYTEST OPTIONS]
+
+Set up, then run the whole test suite: the package's tests, every lecture notebook (nbval),
+every exercise and solution (graded as a class). Test files run side by side, one worker per
+core (-n 0: one at a time).
+
+  --float-path NAME   run as another CPU rounds: native, default, avx2, sse42 or threads2
+                      (see gancourse/floatpaths.py)
+
+Other options go to pytest, e.g. -k divergences, -m "not slow", -x (all of them:
+.venv/bin/python -m pytest --help)."""
     float_path, args = pop_option(args, "--float-path")
     env = dict(os.environ, PYTHONHASHSEED="0")
     if float_path is not None:
@@ -214,6 +234,11 @@ def cmd_test(args: list[str]) -> int:
 
 
 def cmd_run(args: list[str]) -> int:
+    """python3 course.py run [--float-path PATHS] [--jobs N] [--save]
+
+Execute every lecture and solution notebook headless: without options, one after another,
+timed, saved in benchmarks/results/course_run.md; with --float-path (a name, a list, or all)
+under other CPUs' floating-point paths, --jobs at a time, failing if any notebook fails."""
     return run([sys.executable, ROOT / "benchmarks" / "course_run.py", *args], cwd=ROOT)
 
 
@@ -227,10 +252,17 @@ def _export(kind: str, folder: str) -> int:
 
 
 def cmd_slides(_args: list[str]) -> int:
+    """python3 course.py slides
+
+Execute every lecture and render it as reveal.js slides in build/slides/ (open index.html)."""
     return _export("slides", "slides")
 
 
 def cmd_site(_args: list[str]) -> int:
+    """python3 course.py site
+
+Execute every lecture and write it as a static web page in build/site/ (open index.html);
+the widgets appear as still figures."""
     return _export("html", "site")
 
 
@@ -240,9 +272,12 @@ COMMANDS = {"setup": cmd_setup, "lab": cmd_lab, "test": cmd_test, "run": cmd_run
 
 def main(argv: list[str]) -> int:
     if not argv or argv[0] in ("-h", "--help", "help"):
-        print(__doc__)
+        print(__doc__.replace("``", ""))
         return 0 if argv else 2
     name, rest = argv[0], argv[1:]
+    if name in COMMANDS and any(a in ("-h", "--help") for a in rest):
+        print(COMMANDS[name].__doc__)  # before set-up: asking for help changes nothing
+        return 0
     if name not in COMMANDS:
         fail(f"unknown command {name!r}; expected one of: {', '.join(COMMANDS)}")
     if not inside_venv():

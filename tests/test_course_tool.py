@@ -44,3 +44,12 @@ def test_unknown_command_is_a_clear_error(course, capsys):
         course.main(["tset"])
     assert stop.value.code == 2
     assert "unknown command 'tset'" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("command", ["setup", "lab", "test", "run", "slides", "site"])
+def test_every_command_has_a_help_that_does_no_work(course, capsys, tmp_path, command):
+    assert course.main([command, "--help"]) == 0
+    text = capsys.readouterr().out
+    assert text.startswith(f"python3 course.py {command}") and "``" not in text
+    assert not (tmp_path / ".venv").exists() and not (tmp_path / "build").exists()
+    assert not list((tmp_path / "lectures").glob("*.ipynb"))  # no set-up happened
