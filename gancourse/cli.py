@@ -1,6 +1,6 @@
-"""The ``gancourse`` command: ``check`` (students), ``grade`` (teachers), ``make-exercises``.
+"""The gancourse command: check (students), grade (teachers), make-exercises (authors).
 
-Run ``gancourse --help`` or ``gancourse COMMAND --help``; ``python -m gancourse`` is the same.
+Run gancourse --help or gancourse COMMAND --help; python -m gancourse is the same.
 """
 
 from __future__ import annotations
@@ -23,7 +23,8 @@ def _limits(args):
 
 
 def _add_limit_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--lecture", help="lecture number such as 01 (default: from the notebook)")
+    p.add_argument("--lecture", help="lecture number, 2 or 02 (default: from the notebook's "
+                                     "name or metadata)")
     p.add_argument("--cell-timeout", type=float, default=30.0, metavar="S",
                    help="seconds one notebook cell may run (default 30)")
     p.add_argument("--call-timeout", type=float, default=20.0, metavar="S",
@@ -40,6 +41,22 @@ def _forbidden(extra: list[Path]) -> list[str]:
     return [str(p.resolve()) for p in paths]
 
 
+def _lecture(value: str | None, registry) -> str | None:
+    """``--lecture`` as the registry spells it ("2" and "02" both give "02"); None if not given.
+
+    Raises:
+        ValueError: naming the lectures that have graded exercises.
+    """
+    if value is None:
+        return None
+    text = str(value).strip()
+    lecture = text.zfill(2) if text.isdigit() else text
+    if lecture not in registry.lectures:
+        raise ValueError(f"--lecture must be one of {', '.join(registry.lectures)} (the lectures "
+                         f"with graded exercises), got {value!r}")
+    return lecture
+
+
 def cmd_check(args) -> int:
     from .grading.checks import load_registry
     from .grading.grader import feedback_text, grade_submission
@@ -48,7 +65,12 @@ def cmd_check(args) -> int:
     path = Path(args.notebook)
     if not path.is_file():
         return _usage_error(f"NOTEBOOK must be an existing .ipynb or .py file, got {path}")
-    result = grade_submission(Submission(path.stem, path), load_registry(),
+    registry = load_registry()
+    try:
+        args.lecture = _lecture(args.lecture, registry)
+    except ValueError as exc:
+        return _usage_error(str(exc))
+    result = grade_submission(Submission(path.stem, path), registry,
                               lecture=args.lecture, limits=_limits(args),
                               forbidden=_forbidden([]), include_hidden=False)
     if not result.checks:
@@ -66,6 +88,7 @@ def cmd_grade(args) -> int:
     out = Path(args.out)
     try:
         registry = load_registry(args.tests)
+        args.lecture = _lecture(args.lecture, registry)
         subs, ignored = find_submissions(args.submissions)
         prepare_output_dir(out)
     except (ValueError, FileNotFoundError, OSError) as exc:
@@ -115,7 +138,10 @@ def _usage_error(message: str) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from . import __version__
+
     parser = argparse.ArgumentParser(prog="gancourse", description=__doc__.splitlines()[0])
+    parser.add_argument("--version", action="version", version=f"gancourse {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("check", help="run the public checks of one exercise notebook",

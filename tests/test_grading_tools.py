@@ -209,3 +209,21 @@ def test_expect_raises_in_the_students_notebook(capsys):
     with pytest.raises(AssertionError, match="expected a ValueError, but the function raised "
                                              "RuntimeError"):
         check("06.1", no_check)
+
+
+def test_version_and_lecture_numbers(tmp_path):
+    from gancourse import __version__
+
+    assert run_cli("--version").stdout.strip() == f"gancourse {__version__}"
+    (tmp_path / "class").mkdir()
+    (tmp_path / "class" / "carol.py").write_text((ROOT / "exercises" / "02_gan_game.py")
+                                                 .read_text())
+    unknown = run_cli("grade", tmp_path / "class", "--out", tmp_path / "out7", "--lecture", "7")
+    assert unknown.returncode == 2
+    assert "--lecture must be one of 01, 02, 03, 04, 05, 06" in unknown.stderr
+    assert not (tmp_path / "out7").exists()
+    graded = run_cli("grade", tmp_path / "class", "--out", tmp_path / "out", "--lecture", "2")
+    assert graded.returncode == 0, graded.stderr
+    with (tmp_path / "out" / "gradebook.csv").open() as f:
+        (row,) = list(csv.DictReader(f))
+    assert row["student"] == "carol" and float(row["max"]) == 12.0
