@@ -65,9 +65,11 @@ def lab(tmp_path):
            f"--ServerApp.port={port}", f"--IdentityProvider.token={token}",
            f"--ServerApp.root_dir={tmp_path}", "--LabApp.news_url=",
            f"--LabApp.user_settings_dir={settings}",
+           f"--LabApp.workspaces_dir={tmp_path / 'workspaces'}",  # not the user's own
            "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         cmd.append("--allow-root")
+    users_workspaces = _user_workspaces()
     log = open(tmp_path / "lab.log", "w")
     server = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, cwd=tmp_path)
     base = f"http://127.0.0.1:{port}"
@@ -90,6 +92,15 @@ def lab(tmp_path):
         except subprocess.TimeoutExpired:
             server.kill()
         log.close()
+    # A test's Lab leaves no workspace behind for the user's next `course.py lab` to trip on.
+    assert _user_workspaces() == users_workspaces
+
+
+def _user_workspaces() -> set[str]:
+    from jupyter_core.paths import jupyter_config_dir
+
+    folder = Path(jupyter_config_dir()) / "lab" / "workspaces"
+    return {p.name for p in folder.glob("*")} if folder.is_dir() else set()
 
 
 def _steady_box(page, locator) -> dict:
