@@ -184,14 +184,22 @@ def pop_option(args: list[str], name: str) -> tuple[str | None, list[str]]:
     return value, rest
 
 
-def parallel_options(args: list[str]) -> list[str]:
-    """pytest-xdist options: one worker per core (at most 4), each test file or notebook whole
-    on one worker (``loadscope``: a notebook's cells share one kernel, in order). None when
-    the user chose (``-n``) or there is one core."""
+def parallel_options(args: list[str], threads: int = 1) -> list[str]:
+    """pytest-xdist options: one worker per ``threads`` cores (at most 4 workers), each test
+    file or notebook whole on one worker (``loadscope``: a notebook's cells share one kernel,
+    in order). None when the user chose (``-n``) or there is room for one worker only: more
+    torch threads than cores make the small products spin and wait."""
     if any(a == "-n" or a.startswith(("-n", "--numprocesses")) for a in args):
         return []
-    workers = min(os.cpu_count() or 1, 4)
+    workers = min((os.cpu_count() or 1) // max(threads, 1), 4)
     return ["-n", str(workers), "--dist", "loadscope"] if workers > 1 else []
+
+
+def _threads(env: dict[str, str]) -> int:
+    """Torch threads per process that GANCOURSE_THREADS asks for (1 if unset or not a number:
+    the notebooks then say what is wrong with it)."""
+    raw = env.get("GANCOURSE_THREADS") or "1"
+    return int(raw) if raw.isdigit() and int(raw) > 0 else 1
 
 
 def cmd_test(args: list[str]) -> int:
@@ -226,7 +234,7 @@ Other options go to pytest, e.g. -k divergences, -m "not slow", -x (all of them:
                        paired=False)
     code = run([sys.executable, "-m", "pytest", "tests", TEST_BUILD, "--nbval-lax",
                 f"--nbval-cell-timeout={CELL_TIMEOUT_S}", "-p", "no:cacheprovider",
-                *parallel_options(args), *args], cwd=ROOT, env=env)
+                *parallel_options(args, _threads(env)), *args], cwd=ROOT, env=env)
     if code == 5:  # pytest: no tests were collected
         print("course.py: pytest collected no tests (nothing to run).")
         return 0

@@ -64,15 +64,18 @@ def float_path_run(paths: list[str], jobs: int, save: bool) -> int:
     print(f"{len(sources)} notebooks x float paths {', '.join(paths)}, {jobs} at a time "
           f"(this process: {current_float_path()})", flush=True)
     reports = {}
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        futures = {pool.submit(try_notebook, source, path): (source, path)
-                   for source, path in tasks}
-        for future, (source, path) in futures.items():
-            report = future.result()
-            reports[source, path] = report
-            verdict = "ok" if report["ok"] else f"FAILED: {report['error']}"
-            print(f"  [{path}] {report['name']}: {report['seconds']:.1f} s, {verdict}",
-                  flush=True)
+    for path in paths:
+        # A path with t torch threads per kernel runs jobs // t kernels at a time: more threads
+        # than cores make small products spin and wait (threads2 took minutes per notebook).
+        threads = int(FLOAT_PATHS[path].get("GANCOURSE_THREADS", "1"))
+        with ProcessPoolExecutor(max_workers=max(1, jobs // threads)) as pool:
+            futures = {pool.submit(try_notebook, source, path): source for source in sources}
+            for future, source in futures.items():
+                report = future.result()
+                reports[source, path] = report
+                verdict = "ok" if report["ok"] else f"FAILED: {report['error']}"
+                print(f"  [{path}] {report['name']}: {report['seconds']:.1f} s, {verdict}",
+                      flush=True)
     rows = []
     for source in sources:
         base = reports.get((source, "native"))
