@@ -65,6 +65,8 @@ def execute(source: Path, *, timeout: int = 600, static: bool = False,
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 _ARROW = re.compile(r"^\s*-+>\s*(\d+)\s?(.*)$")  # IPython's "---> 22 assert x" line
+# What differs between any two runs: timings, and a kernel's temporary file names in warnings.
+_NOISE = re.compile(r"\d+(?:\.\d+)?\s*(?:s|ms|µs|seconds|steps/s)\b|ipykernel_\d+/\d+\.py:\d+")
 _NUMBER = re.compile(r"[-+]?\d+(?:\.\d+)?(?:e[-+]?\d+)?")
 
 
@@ -102,11 +104,15 @@ def try_notebook(source: Path, float_path: str = "native", *, timeout: int = 600
 def moved_numbers(reference: list[str], other: list[str], limit: int = 3) -> tuple[int, list[str]]:
     """How many printed numbers differ between two runs of one notebook, and a few examples.
 
+    Timings ("12.5 s", "40 ms") and the kernel's temporary file names in warnings are left out:
+    they differ between any two runs.
+
     ``reference`` and ``other`` are the ``printed`` lists of :func:`try_notebook`. Returns
     ``(count, examples)`` with examples like ``"cell 4: +0.974 -> +1.157"``.
     """
     count, examples = 0, []
     for i, (a, b) in enumerate(zip(reference, other)):
+        a, b = _NOISE.sub("", a), _NOISE.sub("", b)
         for x, y in zip(_NUMBER.findall(a), _NUMBER.findall(b)):
             if x != y:
                 count += 1

@@ -166,7 +166,7 @@ def fit_gaussian_by_gradient_descent(x, steps, lr):
         loss = gaussian_nll(data, mu, log_sigma)
         loss.backward()
         optimiser.step()
-    return float(mu), float(torch.exp(log_sigma))
+    return float(mu.detach()), float(torch.exp(log_sigma.detach()))
     ### END SOLUTION
 
 

@@ -65,6 +65,10 @@ def test_try_notebook_reports_failures_and_moved_numbers(tmp_path):
     assert default["printed"] == ["1.5 default\n"]
     assert moved_numbers(["a 1.25 b 3", "7"], ["a 1.5 b 3", "8"]) == (
         2, ["cell 0: 1.25 -> 1.5", "cell 1: 7 -> 8"])
+    assert moved_numbers(["trained in 12.5 s, 3 modes, 40 ms per step"],
+                         ["trained in 9.1 s, 3 modes, 31 ms per step"]) == (0, [])
+    assert moved_numbers(["/tmp/ipykernel_171/23.py:4: UserWarning"],
+                         ["/tmp/ipykernel_188/99.py:4: UserWarning"]) == (0, [])
 
 
 def test_course_tool_rejects_an_unknown_float_path():
