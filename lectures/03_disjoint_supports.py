@@ -165,7 +165,7 @@ plt.show()
 # plain gradient steps. We compare the original minimax loss (the JSD game) with the
 # non-saturating loss and with four remedies. A training run is chaotic — another seed, or
 # another CPU's rounding, can send it elsewhere — so each method runs on 3 seeds (the
-# non-saturating loss, whose outcome varies most, on 8), and we claim only what holds on all.
+# non-saturating loss, whose outcome varies most, on 5), and we claim only what holds on all.
 
 # %% slideshow={"slide_type": "subslide"}
 runs = {
@@ -176,7 +176,7 @@ runs = {
     "LSGAN (least squares)": dict(loss="lsgan"),
     "WGAN-GP (λ=1, lecture 05)": dict(loss="wgan", gp_weight=1.0),
 }
-n_seeds = {name: 8 if name == "non-saturating" else 3 for name in runs}
+n_seeds = {name: 5 if name == "non-saturating" else 3 for name in runs}
 trajectories, trainers = {}, {}
 for name, options in runs.items():
     results = [train_shift(1.0, steps=300, seed=seed, device=device, **options)
@@ -194,14 +194,20 @@ assert np.all(np.abs(final["minimax + one-sided label smoothing 0.9"] - 1.0) < 0
 for name in ("minimax + instance noise σ=0.5 (annealed)", "LSGAN (least squares)",
              "WGAN-GP (λ=1, lecture 05)"):
     assert np.all(np.abs(final[name]) < 0.05), name
-# The non-saturating loss moves theta on every seed, but it is no reliable cure: it reaches 0
-# on some seeds and is still swinging at the end on others.
+# The non-saturating loss does move theta, by leaps: against a confident D its gradient
+# -D'/D is huge, and its very first step jumps by more than 0.4 on every seed, where no remedy
+# ever moves theta by more than 0.2 in one step. Where the leaps end depends on the seed (and
+# on the CPU's rounding): printed here, not claimed.
 ns = trajectories["non-saturating"]
+first_jump = np.abs(ns[:, 1] - ns[:, 0])
+remedy_step = max(np.abs(np.diff(trajectories[name], axis=1)).max() for name in
+                  ("minimax + instance noise σ=0.5 (annealed)", "LSGAN (least squares)",
+                   "WGAN-GP (λ=1, lecture 05)"))
 settled = int(np.sum(np.abs(ns[:, -1]) < 0.05))
-print(f"non-saturating: theta left 1 on {np.sum(np.abs(ns - 1).max(axis=1) > 0.5)} of 8 seeds, "
-      f"ended within 0.05 of 0 on {settled} of 8; range over all seeds "
-      f"[{ns.min():+.2f}, {ns.max():+.2f}]")
-assert np.all(np.abs(ns - 1).max(axis=1) > 0.5) and 0 < settled < 8
+print(f"non-saturating: first step {first_jump.min():.2f} to {first_jump.max():.2f} (largest "
+      f"single step of any remedy: {remedy_step:.3f}); ended within 0.05 of 0 on {settled} of "
+      f"{len(ns)} seeds, still swinging on the others (range [{ns.min():+.2f}, {ns.max():+.2f}])")
+assert first_jump.min() > 0.4 and remedy_step < 0.2
 
 # %% slideshow={"slide_type": "subslide"}
 fig, ax = plt.subplots(figsize=(8, 3.6))
@@ -296,8 +302,8 @@ explorer.controls["noise"].value, explorer.controls["theta"].value = 0.0, 1.0
 #   separated two samples of the same 10-dimensional Gaussian perfectly.
 # * On two parallel lines only $W_1 = |\theta|$ measures the distance.
 # * Measured on a learnable shift, on every seed: the minimax game and label smoothing leave
-#   $\theta$ at 1; instance noise, LSGAN and the Wasserstein loss bring it to 0; the
-#   non-saturating loss moves it, but reaches 0 on some seeds and still swings on others.
+#   $\theta$ at 1; instance noise, LSGAN and the Wasserstein loss bring it to 0 in small
+#   steps; the non-saturating loss moves it by leaps, and where it lands depends on the seed.
 #
 # ## Further reading
 #
