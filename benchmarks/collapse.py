@@ -32,12 +32,11 @@ from gancourse.floatpaths import FLOAT_PATHS, float_path_env, resolve_float_path
 
 def one_path(seeds: int) -> list[dict]:
     """Every method x seed in this process (its float path was set by the parent)."""
-    import torch
-
+    from gancourse import limit_cpu_threads
     from gancourse.experiments import run_collapse
     from gancourse.floatpaths import current_float_path
 
-    torch.set_num_threads(int(os.environ.get("GANCOURSE_THREADS", "1")))
+    limit_cpu_threads()  # GANCOURSE_THREADS, as set by the float path (default 1)
     runs = []
     for method in DEMOS:
         for seed in range(seeds):

@@ -56,7 +56,7 @@ def resolve_float_paths(spec: str) -> list[str]:
     """``"all"``, one name, or a comma-separated list of names -> the list of path names."""
     if spec == "all":
         return list(FLOAT_PATHS)
-    return [_check(part.strip()) for part in spec.split(",") if part.strip()] or [_check(spec)]
+    return [_check(part.strip()) for part in spec.split(",")]
 
 
 def current_float_path() -> str:
