@@ -4,6 +4,7 @@
     python3 course.py lab     set up, then open the course in JupyterLab
     python3 course.py test    set up, then run the whole test suite (package tests + notebooks)
     python3 course.py setup   set up only
+    python3 course.py fresh exercises/01   a fresh copy of a notebook (yours is kept beside it)
     python3 course.py run     execute every lecture and solution headless; table of seconds
                               (--float-path NAME|all: as another CPU would round; see --help)
     python3 course.py slides  render every lecture as reveal.js slides into build/slides/
@@ -11,9 +12,9 @@
 
 Set-up is idempotent and quick when nothing changed: it creates the virtual environment
 ``.venv`` (once), installs the pinned ``requirements.txt`` and the ``gancourse`` package (again
-only when one of those files changed), and writes the ``.ipynb`` notebook of each ``.py``
-source in lectures/, exercises/ and solutions/ that does not have one yet. It never overwrites
-an existing notebook: once written, the notebook is yours.
+only when one of those files changed), and writes your ``.ipynb`` copy of each ``.py`` source
+in lectures/, exercises/ and solutions/ into ``workspace/`` where there is none yet. It never
+overwrites a notebook: once written, the copy is yours, and nothing but you writes to it.
 
 Extra arguments go to the underlying tool: ``python3 course.py test -k divergences`` or
 ``python3 course.py lab --no-browser``. ``test`` and ``run`` also take ``--float-path NAME``:
@@ -25,10 +26,12 @@ default``.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
@@ -99,44 +102,169 @@ def ensure_environment() -> None:
 
 
 # --------------------------------------------------------------------------- notebooks
+#
+# The course's files (the .py sources in lectures/, exercises/ and solutions/) are never
+# written by set-up, JupyterLab or any command a student runs. A student works on plain .ipynb
+# copies in the workspace (workspace/ in the course folder, or GANCOURSE_WORKSPACE): set-up
+# writes a copy only where there is none, the copies are not paired with the sources (saving
+# changes the copy alone), `fresh` keeps the old copy beside the new one, and updating the
+# course (git pull) touches neither.
+
+
+def workspace() -> Path:
+    """The folder that holds the student's notebooks (``GANCOURSE_WORKSPACE`` overrides it)."""
+    chosen = os.environ.get("GANCOURSE_WORKSPACE")
+    return Path(chosen).expanduser().resolve() if chosen else ROOT / "workspace"
 
 
 def notebook_sources(dirs: tuple[str, ...]) -> list[Path]:
     return sorted(p for d in dirs for p in (ROOT / d).glob("[0-9]*.py"))
 
 
-def write_notebook(source: Path, target: Path, *, paired: bool) -> None:
-    """Convert a jupytext percent source into an .ipynb notebook (inputs only)."""
+def source_digest(source: Path) -> str:
+    return hashlib.sha256(source.read_bytes()).hexdigest()[:16]
+
+
+def write_notebook(source: Path, target: Path) -> None:
+    """Convert a jupytext percent source into an unpaired .ipynb notebook (inputs only).
+
+    The notebook records which source and which version of it it was made from
+    (``metadata.gancourse.source`` and ``.source_sha256``), so set-up can tell when the course
+    has a newer version. Without ``metadata.jupytext`` it is not paired: saving it in
+    JupyterLab writes this notebook and nothing else.
+    """
     import jupytext  # only available inside .venv
 
     nb = jupytext.read(source)
     nb.metadata.setdefault("kernelspec", {"name": "python3", "display_name": "Python 3",
                                           "language": "python"})
-    if paired:  # editing the notebook in JupyterLab then also updates the .py source
-        nb.metadata.setdefault("jupytext", {})["formats"] = "ipynb,py:percent"
-    else:
-        nb.metadata.pop("jupytext", None)
+    nb.metadata.pop("jupytext", None)
+    info = nb.metadata.setdefault("gancourse", {})
+    info["source"] = f"{source.parent.name}/{source.name}"
+    info["source_sha256"] = source_digest(source)
     target.parent.mkdir(parents=True, exist_ok=True)
     jupytext.write(nb, target, fmt="ipynb")
 
 
+def _recorded_digest(notebook: Path) -> str | None:
+    try:
+        meta = json.loads(notebook.read_text(encoding="utf-8")).get("metadata", {})
+        return (meta.get("gancourse") or {}).get("source_sha256")
+    except (OSError, ValueError, AttributeError):
+        return None  # the student's file: whatever it holds, it is left alone
+
+
+def _adopt_legacy(source: Path, target: Path) -> bool:
+    """Copy a notebook that an earlier set-up wrote beside its source into the workspace,
+    unpaired (the old file stays where it is). True when there was one."""
+    legacy = source.with_suffix(".ipynb")
+    if not legacy.is_file():
+        return False
+    try:
+        nb = json.loads(legacy.read_text(encoding="utf-8"))
+        nb.get("metadata", {}).pop("jupytext", None)
+        text = json.dumps(nb, indent=1, ensure_ascii=False) + "\n"
+    except (OSError, ValueError, AttributeError):
+        text = None
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if text is None:
+        shutil.copy2(legacy, target)
+    else:
+        target.write_text(text, encoding="utf-8")
+    return True
+
+
 def make_missing_notebooks() -> None:
-    """Write the .ipynb of every source that has none; never touch an existing notebook."""
-    created, kept = [], []
+    """Write the workspace notebook of every source that has none; never touch an existing one.
+
+    Says which copies are older than the course's current source (``fresh`` updates one).
+    """
+    space = workspace()
+    created, adopted, kept, stale = [], [], 0, []
     for source in notebook_sources(NOTEBOOK_DIRS):
-        target = source.with_suffix(".ipynb")
+        target = space / source.parent.name / f"{source.stem}.ipynb"
         if target.exists():
-            kept.append(target)
-            continue
-        write_notebook(source, target, paired=True)
-        # Same time stamp as the source: jupytext then treats the pair as in sync.
-        stat = source.stat()
-        os.utime(target, ns=(stat.st_atime_ns, stat.st_mtime_ns))
-        created.append(target)
+            kept += 1
+            recorded = _recorded_digest(target)
+            if recorded is not None and recorded != source_digest(source):
+                stale.append(f"{source.parent.name}/{source.stem}")
+        elif _adopt_legacy(source, target):
+            adopted.append(target)
+        else:
+            write_notebook(source, target)
+            created.append(target)
     for path in created:
-        print(f"  wrote {path.relative_to(ROOT)}")
+        print(f"  wrote {_shown(path)}")
+    for path in adopted:
+        print(f"  copied your earlier notebook to {_shown(path)} (it is no longer paired with "
+              f"the course's .py file; the old copy was left in {path.parent.name}/)")
     if kept:
-        print(f"  kept {len(kept)} existing notebook(s) unchanged")
+        print(f"  kept {kept} existing notebook(s) in {_shown(space)} unchanged")
+    if stale:
+        print("  the course has a newer version of: " + ", ".join(stale) + "\n"
+              "  your copies are unchanged; `python3 course.py fresh NAME` gets the new "
+              "version and keeps yours beside it")
+    _warn_changed_sources()
+
+
+def _shown(path: Path) -> str:
+    try:
+        return str(path.relative_to(ROOT))
+    except ValueError:
+        return str(path)
+
+
+def _warn_changed_sources() -> None:
+    """Name course sources with local changes (an answer saved through an old pairing)."""
+    if shutil.which("git") is None or not (ROOT / ".git").exists():
+        return
+    proc = subprocess.run(["git", "status", "--porcelain", "--", *NOTEBOOK_DIRS], cwd=ROOT,
+                          capture_output=True, text=True)
+    changed = [ln[3:] for ln in proc.stdout.splitlines()
+               if ln[:2].strip() == "M" and ln.endswith(".py")]
+    if proc.returncode == 0 and changed:
+        print("  note: these course files differ from the course's version: "
+              + ", ".join(changed) + "\n"
+              "  (your notebooks in the workspace do not depend on them; `git diff` shows the "
+              "change, `git checkout -- FILE` restores the course's version)")
+
+
+def resolve_notebook(name: str) -> Path:
+    """The source that ``name`` means: ``exercises/01``, ``lectures/02_gan_game``, a path to a
+    source or to a workspace notebook. Exits with a clear message when it means none or several.
+    """
+    raw = name.replace("\\", "/").removesuffix(".ipynb").removesuffix(".py")
+    parts = [p for p in raw.split("/") if p and p != "workspace"]
+    folder, stem = (parts[-2], parts[-1]) if len(parts) >= 2 else (None, parts[-1] if parts
+                                                                      else "")
+    dirs = (folder,) if folder in NOTEBOOK_DIRS else NOTEBOOK_DIRS
+    stem = stem.zfill(2) if stem.isdigit() else stem
+    matches = [s for s in notebook_sources(dirs)
+               if s.stem == stem or s.stem.split("_", 1)[0] == stem]
+    if len(matches) == 1:
+        return matches[0]
+    choices = ", ".join(f"{s.parent.name}/{s.stem}" for s in (matches or
+                                                               notebook_sources(NOTEBOOK_DIRS)))
+    fail(f"{name!r} names {'several notebooks' if matches else 'no notebook'}; "
+         f"say which, e.g. one of: {choices}")
+    raise AssertionError("unreachable")
+
+
+def fresh_copy(source: Path) -> tuple[Path, Path | None]:
+    """Write a fresh workspace notebook of ``source``; the old one, if any, is renamed to
+    ``NAME.backup-YYYYmmdd-HHMMSS.ipynb`` beside it. Returns (new notebook, backup or None)."""
+    target = workspace() / source.parent.name / f"{source.stem}.ipynb"
+    backup = None
+    if target.exists():
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+        backup = target.with_name(f"{source.stem}.backup-{stamp}.ipynb")
+        n = 2
+        while backup.exists():
+            backup = target.with_name(f"{source.stem}.backup-{stamp}-{n}.ipynb")
+            n += 1
+        target.rename(backup)
+    write_notebook(source, target)
+    return target, backup
 
 
 # --------------------------------------------------------------------------- commands
@@ -146,26 +274,45 @@ def cmd_setup(_args: list[str]) -> int:
     """python3 course.py setup
 
 Create .venv (once), install the pinned requirements and gancourse (again only when
-requirements.txt or pyproject.toml changed), and write the .ipynb of every lecture, exercise
-and solution that has none. Never overwrites a notebook."""
+requirements.txt or pyproject.toml changed), and write your notebook copy of every lecture,
+exercise and solution into workspace/ (or the folder GANCOURSE_WORKSPACE names) where there is
+none yet. Never overwrites a notebook; says which of yours are older than the course's version."""
     make_missing_notebooks()
     print("Set-up complete.")
+    return 0
+
+
+def cmd_fresh(args: list[str]) -> int:
+    """python3 course.py fresh NAME [NAME ...]
+
+Write a fresh copy of a notebook into your workspace, e.g. after a course update or to start
+an exercise again. Your current copy is kept beside it, renamed to
+NAME.backup-YYYYmmdd-HHMMSS.ipynb: nothing is deleted or overwritten.
+
+  NAME   exercises/01, lectures/02_gan_game, solutions/05, or a notebook's path"""
+    if not args:
+        fail("fresh needs the notebook to refresh, e.g. python3 course.py fresh exercises/01")
+    for name in args:
+        target, backup = fresh_copy(resolve_notebook(name))
+        print(f"  wrote a fresh {_shown(target)}"
+              + (f"; your previous copy is {_shown(backup)}" if backup else ""))
     return 0
 
 
 def cmd_lab(args: list[str]) -> int:
     """python3 course.py lab [JUPYTERLAB OPTIONS]
 
-Set up, then open the course in JupyterLab at lecture 01. Options go to JupyterLab, e.g.
---no-browser or --port 8890 (all of them: .venv/bin/jupyter lab --help)."""
+Set up, then open your workspace (workspace/, or GANCOURSE_WORKSPACE) in JupyterLab at
+lecture 01. Options go to JupyterLab, e.g. --no-browser or --port 8890 (all of them:
+.venv/bin/jupyter lab --help)."""
     make_missing_notebooks()
     if hasattr(os, "geteuid") and os.geteuid() == 0 and "--allow-root" not in args:
         print("Running as root (a container?): passing --allow-root to JupyterLab.")
         args = [*args, "--allow-root"]
     first = notebook_sources(("lectures",))
     start = [f"--LabApp.default_url=/lab/tree/lectures/{first[0].stem}.ipynb"] if first else []
-    return run([sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={ROOT}", *start,
-                *args], cwd=ROOT)
+    return run([sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={workspace()}",
+                *start, *args], cwd=workspace())
 
 
 def pop_option(args: list[str], name: str) -> tuple[str | None, list[str]]:
@@ -225,13 +372,11 @@ Other options go to pytest, e.g. -k divergences, -m "not slow", -x (all of them:
             fail(str(err).replace("float_path", "--float-path").replace(" (or 'all')", ""))
         settings = " ".join(f"{k}={v}" for k, v in FLOAT_PATHS[float_path].items())
         print(f"Float path {float_path!r}: {settings or 'as this CPU selects'}")
-    make_missing_notebooks()
     # Execute fresh notebooks built from the sources, not the user's possibly edited copies.
     shutil.rmtree(TEST_BUILD, ignore_errors=True)
     TEST_BUILD.mkdir(parents=True)  # exists even with no notebooks, so pytest can collect it
     for source in notebook_sources(EXECUTED_DIRS):
-        write_notebook(source, TEST_BUILD / source.parent.name / f"{source.stem}.ipynb",
-                       paired=False)
+        write_notebook(source, TEST_BUILD / source.parent.name / f"{source.stem}.ipynb")
     code = run([sys.executable, "-m", "pytest", "tests", TEST_BUILD, "--nbval-lax",
                 f"--nbval-cell-timeout={CELL_TIMEOUT_S}", "-p", "no:cacheprovider",
                 *parallel_options(args, _threads(env)), *args], cwd=ROOT, env=env)
@@ -274,7 +419,7 @@ the widgets appear as still figures."""
     return _export("html", "site")
 
 
-COMMANDS = {"setup": cmd_setup, "lab": cmd_lab, "test": cmd_test, "run": cmd_run,
+COMMANDS = {"setup": cmd_setup, "fresh": cmd_fresh, "lab": cmd_lab, "test": cmd_test, "run": cmd_run,
             "slides": cmd_slides, "site": cmd_site}
 
 

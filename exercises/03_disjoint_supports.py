@@ -21,7 +21,10 @@
 # **How to work.** Write your code where it says `raise NotImplementedError(...)`, keeping the
 # function's name and arguments. Run the cell under each exercise to check your answer: it
 # prints `PASS`, `FAIL` (with what was expected) or `TODO`. From a terminal:
-# `.venv/bin/gancourse check exercises/03_disjoint_supports.ipynb`.
+# `.venv/bin/gancourse check workspace/exercises/03_disjoint_supports.ipynb`.
+#
+# **A fresh start.** `python3 course.py fresh exercises/03` writes a new copy of this
+# notebook and keeps yours beside it (nothing is overwritten).
 #
 # **Rules.** Use NumPy and PyTorch; don't call the `gancourse` functions that solve the
 # exercise for you. Your teacher grades with further, hidden tests of the same functions.

@@ -21,7 +21,10 @@
 # **How to work.** Write your code where it says `raise NotImplementedError(...)`, keeping the
 # function's name and arguments. Run the cell under each exercise to check your answer: it
 # prints `PASS`, `FAIL` (with what was expected) or `TODO`. From a terminal:
-# `.venv/bin/gancourse check exercises/05_wasserstein.ipynb`.
+# `.venv/bin/gancourse check workspace/exercises/05_wasserstein.ipynb`.
+#
+# **A fresh start.** `python3 course.py fresh exercises/05` writes a new copy of this
+# notebook and keeps yours beside it (nothing is overwritten).
 #
 # **Rules.** Use NumPy, SciPy's `linprog` and PyTorch; in 05.1–05.5 don't call the `gancourse`
 # functions that solve the exercise for you (05.6 asks you to use the course's critic trainer).

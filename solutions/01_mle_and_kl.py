@@ -21,7 +21,10 @@
 # **How to work.** Write your code where it says `raise NotImplementedError(...)`, keeping the
 # function's name and arguments. Run the cell under each exercise to check your answer: it
 # prints `PASS`, `FAIL` (with what was expected) or `TODO`. You can also check the whole
-# notebook from a terminal: `.venv/bin/gancourse check exercises/01_mle_and_kl.ipynb`.
+# notebook from a terminal: `.venv/bin/gancourse check workspace/exercises/01_mle_and_kl.ipynb`.
+#
+# **A fresh start.** `python3 course.py fresh exercises/01` writes a new copy of this
+# notebook and keeps yours beside it (nothing is overwritten).
 #
 # **Rules.** Use NumPy and PyTorch; don't call the course's `gancourse` functions that solve the
 # exercise for you. Your teacher grades with further, hidden tests of the same functions.

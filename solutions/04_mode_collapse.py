@@ -21,7 +21,10 @@
 # **How to work.** Write your code where it says `raise NotImplementedError(...)`, keeping the
 # function's name and arguments. Run the cell under each exercise to check your answer: it
 # prints `PASS`, `FAIL` (with what was expected) or `TODO`. From a terminal:
-# `.venv/bin/gancourse check exercises/04_mode_collapse.ipynb`.
+# `.venv/bin/gancourse check workspace/exercises/04_mode_collapse.ipynb`.
+#
+# **A fresh start.** `python3 course.py fresh exercises/04` writes a new copy of this
+# notebook and keeps yours beside it (nothing is overwritten).
 #
 # **Rules.** Use NumPy and PyTorch; in 04.1–04.4 don't call the `gancourse` functions that solve
 # the exercise for you (04.5 asks you to use the course's training loop). Your teacher grades
