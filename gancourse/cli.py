@@ -23,8 +23,8 @@ def _limits(args):
 
 
 def _add_limit_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--lecture", help="lecture number, 2 or 02 (default: from the notebook's "
-                                     "name or metadata)")
+    p.add_argument("--lecture", help="the lecture: 2, 02, gan_game or 02_gan_game (default: "
+                                     "from the notebooks' metadata or names)")
     p.add_argument("--cell-timeout", type=float, default=30.0, metavar="S",
                    help="seconds one notebook cell may run (default 30)")
     p.add_argument("--call-timeout", type=float, default=20.0, metavar="S",
@@ -42,19 +42,9 @@ def _forbidden(extra: list[Path]) -> list[str]:
 
 
 def _lecture(value: str | None, registry) -> str | None:
-    """``--lecture`` as the registry spells it ("2" and "02" both give "02"); None if not given.
-
-    Raises:
-        ValueError: naming the lectures that have graded exercises.
-    """
-    if value is None:
-        return None
-    text = str(value).strip()
-    lecture = text.zfill(2) if text.isdigit() else text
-    if lecture not in registry.lectures:
-        raise ValueError(f"--lecture must be one of {', '.join(registry.lectures)} (the lectures "
-                         f"with graded exercises), got {value!r}")
-    return lecture
+    """``--lecture`` as the registry spells it ("2", "02", "gan_game" all give "02"); None if
+    not given. Raises ValueError naming the lectures that have graded exercises."""
+    return None if value is None else registry.lecture_named(value)
 
 
 def cmd_check(args) -> int:
@@ -82,35 +72,47 @@ def cmd_check(args) -> int:
 
 def cmd_grade(args) -> int:
     from .grading.checks import load_registry
-    from .grading.grader import grade_all, prepare_output_dir, write_reports
+    from .grading.gradebook import TEACHER_FOLDER, prepare_output_dir, write_reports
+    from .grading.grader import batch_lecture, grade_all
     from .grading.notebook import find_submissions
 
     out = Path(args.out)
-    try:
-        registry = load_registry(args.tests)
-        args.lecture = _lecture(args.lecture, registry)
-        subs, ignored = find_submissions(args.submissions)
-        prepare_output_dir(out)
-    except (ValueError, FileNotFoundError, OSError) as exc:
-        return _usage_error(str(exc))
     if args.jobs < 1:
         return _usage_error(f"--jobs must be at least 1, got {args.jobs}")
+    try:
+        registry = load_registry(args.tests)
+        lecture = _lecture(args.lecture, registry)
+        subs, ignored = find_submissions(args.submissions)
+        if not subs:
+            return _usage_error("no submissions found in the given paths")
+        lecture = lecture or batch_lecture(subs, registry)
+        prepare_output_dir(out, lecture)
+    except (ValueError, FileNotFoundError, OSError) as exc:
+        return _usage_error(str(exc))
     for path in ignored:
         print(f"ignored (not a notebook): {path}")
-    if not subs:
-        return _usage_error("no submissions found in the given paths")
     forbidden = _forbidden([out, *(Path(p) for p in args.submissions)]
                            + ([Path(args.tests)] if args.tests else []))
     start = time.perf_counter()
+    warnings: list[str] = []
 
     def progress(res):
         print(f"  {res.student:<24} {res.score:6g} / {res.max_score:g}", flush=True)
+        warnings.extend(f"{res.student}: {n}" for n in res.notes
+                        if n.startswith(("several notebooks", "this looks like", "a folder")))
 
-    print(f"Grading {len(subs)} submission(s) with {args.jobs} job(s) ...")
-    results = grade_all(subs, registry, jobs=args.jobs, lecture=args.lecture,
+    print(f"Grading {len(subs)} submission(s) of lecture {registry.label(lecture)} with "
+          f"{args.jobs} job(s) ...")
+    results = grade_all(subs, registry, lecture=lecture, jobs=args.jobs,
                         limits=_limits(args), forbidden=forbidden, progress=progress)
-    gradebook = write_reports(results, registry, out)
-    print(f"Done in {time.perf_counter() - start:.1f} s. Gradebook: {gradebook}")
+    summary = write_reports(results, out)
+    for line in warnings:
+        print(f"warning: {line}")
+    print(f"Done in {time.perf_counter() - start:.1f} s. Gradebook: {out / 'gradebook.csv'} "
+          f"({len(summary['added'])} added, {len(summary['regraded'])} re-graded, "
+          f"{len(summary['kept'])} kept from earlier runs; changes in {out / 'changes.log'}).")
+    if args.tests:
+        print(f"Hidden tests' messages, for you only: {out / TEACHER_FOLDER}/")
     return 0
 
 
@@ -154,12 +156,18 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("grade", help="grade a class: notebooks or folders of them",
                        description="Grade submissions (notebook files, or folders: one student "
-                                   "per notebook or sub-folder). Writes OUT/gradebook.csv and, "
-                                   "per student, feedback.txt and a Gradescope-style "
-                                   "results.json. Submissions are only read, never changed.")
+                                   "per notebook or sub-folder) of one lecture. Writes "
+                                   "OUT/gradebook.csv, per student feedback.txt and a "
+                                   "Gradescope-style results.json, and OUT/teacher-only/ with "
+                                   "the hidden tests' messages. Grading into a folder of an "
+                                   "earlier run merges by student: the newest grading of a "
+                                   "student counts, other rows stay, OUT/changes.log lists "
+                                   "what changed. Submissions are only read, never changed.")
     p.add_argument("submissions", nargs="+", help="notebooks or folders of them")
-    p.add_argument("--out", required=True, help="output folder (new, empty, or from an "
-                                                "earlier grading run)")
+    p.add_argument("--out", required=True, help="output folder: new, empty, or one that earlier "
+                                                "runs of the same lecture wrote (rows are "
+                                                "merged by student; changes.log says what "
+                                                "changed)")
     p.add_argument("--jobs", type=int, default=1, help="submissions graded in parallel")
     p.add_argument("--tests", help="folder of hidden tests (.py files defining register(reg))")
     _add_limit_options(p)

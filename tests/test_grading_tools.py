@@ -220,10 +220,27 @@ def test_version_and_lecture_numbers(tmp_path):
                                                  .read_text())
     unknown = run_cli("grade", tmp_path / "class", "--out", tmp_path / "out7", "--lecture", "7")
     assert unknown.returncode == 2
-    assert "--lecture must be one of 01, 02, 03, 04, 05, 06" in unknown.stderr
+    assert "--lecture must be one of 01 (mle_and_kl), 02 (gan_game), 03" in unknown.stderr
     assert not (tmp_path / "out7").exists()
     graded = run_cli("grade", tmp_path / "class", "--out", tmp_path / "out", "--lecture", "2")
     assert graded.returncode == 0, graded.stderr
     with (tmp_path / "out" / "gradebook.csv").open() as f:
         (row,) = list(csv.DictReader(f))
     assert row["student"] == "carol" and float(row["max"]) == 12.0
+
+
+@pytest.mark.parametrize("name", ["2", "02", "gan_game", "02_gan_game", " 02 "])
+def test_a_lecture_is_named_by_number_or_topic(name):
+    assert load_registry().lecture_named(name) == "02"
+
+
+@pytest.mark.parametrize("name", ["7", "gan", "2.0", ""])
+def test_an_unknown_lecture_lists_the_valid_ones(name):
+    with pytest.raises(ValueError, match=r"--lecture must be one of 01 \(mle_and_kl\)"):
+        load_registry().lecture_named(name)
+
+
+def test_each_lectures_topic_is_the_notebooks_name():
+    registry = load_registry()
+    names = sorted(p.stem for p in (ROOT / "solutions").glob("[0-9]*.py"))
+    assert [f"{lec}_{registry.topics[lec]}" for lec in registry.lectures] == names

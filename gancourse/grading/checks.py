@@ -88,6 +88,7 @@ class Registry:
 
     def __init__(self):
         self.exercises: dict[str, Exercise] = {}
+        self.topics: dict[str, str] = {}  # lecture -> topic, e.g. "01" -> "mle_and_kl"
         self._hidden = [False]
 
     def exercise(self, lecture: str, exercise_id: str, *, function: str, title: str) -> Exercise:
@@ -109,6 +110,27 @@ class Registry:
     def lectures(self) -> list[str]:
         return sorted({ex.lecture for ex in self.exercises.values()})
 
+    def label(self, lecture: str) -> str:
+        """``"01 (mle_and_kl)"``: a lecture as the notebooks' names show it."""
+        topic = self.topics.get(lecture)
+        return f"{lecture} ({topic})" if topic else lecture
+
+    def lecture_named(self, name: str) -> str:
+        """The lecture that ``name`` means: ``2``, ``02``, ``gan_game`` or ``02_gan_game``.
+
+        Raises:
+            ValueError: naming the lectures with graded exercises.
+        """
+        text = str(name).strip()
+        for lecture in self.lectures:
+            topic = self.topics.get(lecture, "")
+            if text.isdigit() and text.zfill(2) == lecture or text in (lecture, topic,
+                                                                          f"{lecture}_{topic}"):
+                return lecture
+        known = ", ".join(self.label(lec) for lec in self.lectures)
+        raise ValueError(f"--lecture must be one of {known} (a number or a topic; the lectures "
+                         f"with graded exercises), got {name!r}")
+
     @contextlib.contextmanager
     def hidden(self) -> Iterator[None]:
         """Checks added inside this block are hidden tests (not run by ``gancourse check``)."""
@@ -125,7 +147,9 @@ def load_registry(tests_dir: str | Path | None = None) -> Registry:
 
     reg = Registry()
     for info in sorted(pkgutil.iter_modules(lectures.__path__), key=lambda i: i.name):
-        importlib.import_module(f"{lectures.__name__}.{info.name}").register(reg)
+        module = importlib.import_module(f"{lectures.__name__}.{info.name}")
+        module.register(reg)
+        reg.topics[info.name.removeprefix("l")] = getattr(module, "TOPIC", "")
     if tests_dir is not None:
         tests_dir = Path(tests_dir)
         if not tests_dir.is_dir():

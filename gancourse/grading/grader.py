@@ -1,4 +1,4 @@
-"""Grading: one submission, a whole class, and the files a teacher and students receive."""
+"""Grading: one submission and a whole class (:mod:`.gradebook` writes what they receive)."""
 
 from __future__ import annotations
 
@@ -10,15 +10,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .checks import CheckFailed, Exercise, Registry, SubmissionFailed
-from .notebook import (GRADER_MARKER, NotebookError, Submission, detect_lecture,
-                       read_code_cells)
+from .notebook import NotebookError, Submission, detect_lecture, read_code_cells
 from .plain import from_plain
 from .sandbox import ForkServer, Limits, Reply, Sandbox
 
-__all__ = ["CheckResult", "SubmissionResult", "grade_submission", "grade_all", "write_reports",
-           "MARKER"]
+__all__ = ["CheckResult", "SubmissionResult", "grade_submission", "grade_all", "batch_lecture",
+           "feedback_text"]
 
-MARKER = GRADER_MARKER  # marks an output folder as written by the grader
 MAX_RESTARTS = 3
 
 
@@ -152,29 +150,35 @@ def _zero(exercises: list[Exercise], status: str, message: str, *,
 
 def grade_submission(sub: Submission, registry: Registry, *, lecture: str | None = None,
                      limits: Limits | None = None, forbidden: list[str] | None = None,
-                     include_hidden: bool = True, server: ForkServer | None = None,
-                     fallback_lecture: str | None = None) -> SubmissionResult:
+                     include_hidden: bool = True, server: ForkServer | None = None
+                     ) -> SubmissionResult:
     """Grade one submission. Never raises for anything the submission does.
 
+    ``lecture`` is the batch's lecture: every submission of a batch is graded on it, so every
+    row has the same maximum, and a notebook of another lecture scores 0 with a note saying
+    which lecture it looks like. Without it, the lecture comes from the notebook.
     ``server`` (shared by a batch) saves the start-up of a fresh Python per submission.
-    ``lecture`` forces the lecture; otherwise it comes from the notebook, else from
-    ``fallback_lecture`` (the lecture the rest of the class submitted).
     """
     lecture = lecture or None
     limits = limits or Limits()
-    result = SubmissionResult(sub.student, str(sub.path or ""), lecture)
+    result = SubmissionResult(sub.student, str(sub.path or ""), lecture, notes=list(sub.notes))
     if sub.path is None:
         result.notes.append(sub.problem or "no notebook found")
-        return _with_all_zero(result, registry, lecture or fallback_lecture, include_hidden,
-                              result.notes[-1])
+        return _with_all_zero(result, registry, lecture, include_hidden, result.notes[-1])
     try:
         cells, metadata = read_code_cells(sub.path)
     except NotebookError as exc:
         result.notes.append(str(exc))
-        return _with_all_zero(result, registry,
-                              lecture or detect_lecture(sub.path, {}) or fallback_lecture,
+        return _with_all_zero(result, registry, lecture or detect_lecture(sub.path, {}),
                               include_hidden, str(exc))
-    result.lecture = lecture = lecture or detect_lecture(sub.path, metadata) or fallback_lecture
+    own = detect_lecture(sub.path, metadata)
+    if lecture and own and own != lecture and registry.for_lecture(own):
+        reason = (f"this looks like exercises {registry.label(own)}, not lecture "
+                  f"{registry.label(lecture)}: it was not graded (hand in the lecture "
+                  f"{lecture} notebook)")
+        result.notes.append(reason)
+        return _with_all_zero(result, registry, lecture, include_hidden, reason)
+    result.lecture = lecture = lecture or own
     exercises = registry.for_lecture(lecture) if lecture else []
     if not exercises:
         result.notes.append(f"cannot tell which lecture {sub.path.name} belongs to, or it has no "
@@ -226,21 +230,23 @@ def _with_all_zero(result: SubmissionResult, registry: Registry, lecture: str | 
 # --------------------------------------------------------------------------- a class
 
 
-def grade_all(subs: list[Submission], registry: Registry, *, jobs: int = 1,
-              lecture: str | None = None, limits: Limits | None = None,
-              forbidden: list[str] | None = None, progress=None) -> list[SubmissionResult]:
-    """Grade every submission, ``jobs`` at a time; results in the order of ``subs``."""
+def grade_all(subs: list[Submission], registry: Registry, *, lecture: str, jobs: int = 1,
+              limits: Limits | None = None, forbidden: list[str] | None = None,
+              progress=None) -> list[SubmissionResult]:
+    """Grade every submission on ``lecture``, ``jobs`` at a time; results in the order of
+    ``subs`` (:func:`batch_lecture` finds the lecture of a class)."""
     limits = limits or Limits()
-    fallback = None if lecture else _class_lecture(subs)
     server = ForkServer(limits.start_seconds)
 
     def one(sub: Submission) -> SubmissionResult:
         try:
             res = grade_submission(sub, registry, lecture=lecture, limits=limits,
-                                   forbidden=forbidden, server=server, fallback_lecture=fallback)
+                                   forbidden=forbidden, server=server)
         except Exception as exc:  # noqa: BLE001 - one grader failure must not stop the batch
             res = SubmissionResult(sub.student, str(sub.path or ""), lecture,
                                    notes=[f"internal grader error: {type(exc).__name__}: {exc}"])
+            res.checks = _zero(registry.for_lecture(lecture), "error", res.notes[0],
+                               include_hidden=True)
         if progress is not None:
             progress(res)
         return res
@@ -252,9 +258,14 @@ def grade_all(subs: list[Submission], registry: Registry, *, jobs: int = 1,
         server.close()
 
 
-def _class_lecture(subs: list[Submission]) -> str | None:
-    """The one lecture that the readable submissions agree on, if they do."""
-    found = set()
+def batch_lecture(subs: list[Submission], registry: Registry) -> str:
+    """The lecture most submissions of a class belong to (from their metadata or names).
+
+    Raises:
+        ValueError: when no submission tells, or two lectures are equally common; the message
+            says to pass ``--lecture``.
+    """
+    counts: dict[str, int] = {}
     for sub in subs:
         if sub.path is None:
             continue
@@ -262,16 +273,21 @@ def _class_lecture(subs: list[Submission]) -> str | None:
             _, metadata = read_code_cells(sub.path)
         except NotebookError:
             metadata = {}
-        found.add(detect_lecture(sub.path, metadata))
-    found.discard(None)
-    return found.pop() if len(found) == 1 else None
+        found = detect_lecture(sub.path, metadata)
+        if found and registry.for_lecture(found):
+            counts[found] = counts.get(found, 0) + 1
+    if not counts:
+        raise ValueError("cannot tell which lecture these submissions belong to (no notebook "
+                         "names it): pass --lecture, e.g. --lecture 01")
+    ranked = sorted(counts.items(), key=lambda kv: -kv[1])
+    if len(ranked) > 1 and ranked[0][1] == ranked[1][1]:
+        seen = ", ".join(f"lecture {k}: {v}" for k, v in ranked)
+        raise ValueError(f"the submissions belong to different lectures ({seen}): pass "
+                         "--lecture to say which one this batch grades")
+    return ranked[0][0]
 
 
 # --------------------------------------------------------------------------- reports
-
-
-def _safe(name: str) -> str:
-    return re.sub(r"[^A-Za-z0-9._-]", "_", name).lstrip(".") or "student"
 
 
 def feedback_text(res: SubmissionResult, *, show_hidden_messages: bool = False) -> str:
@@ -293,54 +309,3 @@ def feedback_text(res: SubmissionResult, *, show_hidden_messages: bool = False) 
     if res.output:
         lines += ["", "What the notebook printed (last part):", res.output]
     return "\n".join(lines) + "\n"
-
-
-def results_json(res: SubmissionResult) -> dict:
-    """Gradescope's autograder results format."""
-    tests = [{"name": f"{c.exercise} {'hidden test' if c.hidden else c.name}",
-              "score": c.points, "max_score": c.max_points, "status":
-              "passed" if c.status == "passed" else "failed",
-              "output": "" if (c.hidden and c.status == "failed") else c.message,
-              **({"visibility": "after_published"} if c.hidden else {})}
-             for c in res.checks]
-    return {"score": res.score, "max_score": res.max_score, "tests": tests,
-            "output": "\n".join(res.notes)}
-
-
-def prepare_output_dir(out: Path) -> None:
-    """Create ``out``, or accept it when empty or written by an earlier grading run."""
-    if out.exists() and not out.is_dir():
-        raise ValueError(f"--out must be a folder, but {out} is a file")
-    if out.is_dir() and any(out.iterdir()) and not (out / MARKER).exists():
-        raise ValueError(f"--out folder {out} holds files the grader did not write; "
-                         "choose a new or empty folder so that nothing of yours is overwritten")
-    out.mkdir(parents=True, exist_ok=True)
-    (out / MARKER).write_text("written by gancourse grade\n")
-
-
-def write_reports(results: list[SubmissionResult], registry: Registry, out: Path) -> Path:
-    """gradebook.csv plus a folder per student with feedback.txt and results.json."""
-    ids: list[str] = []
-    for res in results:
-        for c in res.checks:
-            if c.exercise not in ids:
-                ids.append(c.exercise)
-    gradebook = out / "gradebook.csv"
-    with gradebook.open("w", newline="", encoding="utf-8") as f:
-        writer = csv.writer(f)
-        writer.writerow(["student", *ids, "total", "max"])
-        for res in results:
-            writer.writerow([res.student, *(f"{res.exercise_points(i):g}" for i in ids),
-                             f"{res.score:g}", f"{res.max_score:g}"])
-    used: set[str] = set()
-    for res in results:
-        name = _safe(res.student)
-        while name in used:
-            name += "_"
-        used.add(name)
-        folder = out / name
-        folder.mkdir(exist_ok=True)
-        (folder / "feedback.txt").write_text(feedback_text(res), encoding="utf-8")
-        (folder / "results.json").write_text(json.dumps(results_json(res), indent=2),
-                                             encoding="utf-8")
-    return gradebook

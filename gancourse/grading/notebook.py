@@ -9,7 +9,7 @@ on the command line is a class: each notebook file in it, and each sub-folder, i
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 __all__ = ["Submission", "NotebookError", "find_submissions", "read_code_cells", "detect_lecture"]
@@ -28,58 +28,68 @@ class Submission:
     student: str
     path: Path | None  # None: no notebook was found
     problem: str = ""  # why there is nothing to grade, when path is None
+    notes: list[str] = field(default_factory=list)  # e.g. which of several files was graded
 
 
 def _student_of(path: Path) -> str:
     return path.parent.name if COURSE_NAME.match(path.stem) else path.stem
 
 
-def _pick(folder: Path) -> Path | None:
-    """The notebook in a student's folder: prefer course-named files, .ipynb over .py."""
-    files = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix in NOTEBOOK_SUFFIXES)
+def _pick(folder: Path, student: str) -> Submission:
+    """The notebook in a student's folder: course-named files first (``01_topic``), then .ipynb
+    before .py, then by name. When there are several, a note says which one was graded."""
+    files = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix in NOTEBOOK_SUFFIXES
+                   and not p.name.startswith("."))
     if not files:
-        return None
-    named = [p for p in files if COURSE_NAME.match(p.stem)] or files
-    named.sort(key=lambda p: (p.stem, p.suffix != ".ipynb"))
-    return named[0]
+        return Submission(student, None, "no .ipynb or .py notebook in the folder")
+    files.sort(key=lambda p: (not COURSE_NAME.match(p.stem), p.suffix != ".ipynb", p.name))
+    return _graded_one(student, files)
+
+
+def _graded_one(student: str, files: list[Path]) -> Submission:
+    """A submission of ``files[0]``, noting the others that were not graded."""
+    sub = Submission(student, files[0])
+    if len(files) > 1:
+        others = ", ".join(p.name for p in files[1:])
+        sub.notes.append(f"several notebooks were handed in; graded {files[0].name} "
+                         f"(course-named, .ipynb before .py), not {others}")
+    return sub
 
 
 def find_submissions(paths: list[str | Path]) -> tuple[list[Submission], list[Path]]:
     """Expand command-line paths into submissions; also return the files that were ignored."""
-    found: dict[str, Submission] = {}
+    files: dict[str, list[Path]] = {}  # student -> loose notebook files
+    folders: dict[str, Submission] = {}
     ignored: list[Path] = []
-
-    def add(sub: Submission) -> None:
-        old = found.get(sub.student)
-        # A paired .ipynb and .py of the same student: keep the .ipynb.
-        if old is None or (old.path is not None and sub.path is not None
-                           and old.path.suffix == ".py" and sub.path.suffix == ".ipynb"):
-            found[sub.student] = sub
 
     for raw in paths:
         path = Path(raw)
         if path.is_file():
-            add(Submission(_student_of(path), path))
+            files.setdefault(_student_of(path), []).append(path)
         elif path.is_dir():
             entries = sorted(path.iterdir())
             if any(COURSE_NAME.match(e.stem) and e.is_file() and e.suffix in NOTEBOOK_SUFFIXES
                    for e in entries) and not any(e.is_dir() for e in entries):
-                picked = _pick(path)  # a single student's folder
-                add(Submission(path.name, picked))
+                folders[path.name] = _pick(path, path.name)  # a single student's folder
                 continue
             for entry in entries:
                 if entry.name.startswith(".") or (entry / GRADER_MARKER).exists():
                     continue  # hidden files, and output folders of earlier grading runs
                 if entry.is_dir():
-                    picked = _pick(entry)
-                    add(Submission(entry.name, picked,
-                                   "" if picked else "no .ipynb or .py notebook in the folder"))
+                    folders[entry.name] = _pick(entry, entry.name)
                 elif entry.suffix in NOTEBOOK_SUFFIXES:
-                    add(Submission(_student_of(entry), entry))
+                    files.setdefault(_student_of(entry), []).append(entry)
                 else:
                     ignored.append(entry)
         else:
             raise FileNotFoundError(f"submission path does not exist: {path}")
+    found = dict(folders)
+    for student, loose in files.items():
+        loose.sort(key=lambda p: (p.suffix != ".ipynb", p.name))
+        sub = _graded_one(student, loose)
+        if student in found:
+            sub.notes.append(f"a folder {student}/ was handed in as well; graded {loose[0].name}")
+        found[student] = sub
     return sorted(found.values(), key=lambda s: s.student), ignored
 
 

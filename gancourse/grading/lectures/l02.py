@@ -18,6 +18,8 @@ def _softplus(t):
     return np.logaddexp(0.0, t)
 
 
+TOPIC = "gan_game"  # the notebooks are 02_gan_game.ipynb
+
 def register(reg: Registry) -> None:
     import torch
 

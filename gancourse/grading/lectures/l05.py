@@ -19,6 +19,8 @@ def _pair(got, what: str):
     return got
 
 
+TOPIC = "wasserstein"  # the notebooks are 05_wasserstein.ipynb
+
 def register(reg: Registry) -> None:
     import torch
     from scipy.stats import wasserstein_distance

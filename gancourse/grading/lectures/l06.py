@@ -17,6 +17,8 @@ def _softplus(t: np.ndarray) -> np.ndarray:
     return np.logaddexp(0.0, t)
 
 
+TOPIC = "conditional_gan"  # the notebooks are 06_conditional_gan.ipynb
+
 def register(reg: Registry) -> None:
     import torch
     from scipy.spatial.distance import pdist
