@@ -45,7 +45,7 @@ import torch
 import torch.nn.functional as F
 
 from gancourse import limit_cpu_threads
-from gancourse.grading import check
+from gancourse.grading import check, summary
 
 limit_cpu_threads()  # small networks run fastest on one CPU thread (see its docstring)
 
@@ -172,6 +172,15 @@ def estimate_js_with_discriminator(x_real, x_fake, steps, seed):
 
 # %%
 check("02.5", estimate_js_with_discriminator)
+
+# %% [markdown]
+# ## Your results
+#
+# Every exercise of this notebook with its result in this session. A wrong answer does not
+# stop "Run All" at its exercise; this cell ends the run with an error if a check failed.
+
+# %%
+summary("02")
 
 # %% [markdown]
 # ## Going further (not graded)

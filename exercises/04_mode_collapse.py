@@ -43,7 +43,7 @@ import numpy as np
 import torch
 
 from gancourse import limit_cpu_threads
-from gancourse.grading import check
+from gancourse.grading import check, summary
 
 limit_cpu_threads()  # small networks run fastest on one CPU thread (see its docstring)
 
@@ -173,6 +173,15 @@ def modes_with_minibatch_std(steps, seed):
 
 # %%
 check("04.5", modes_with_minibatch_std)
+
+# %% [markdown]
+# ## Your results
+#
+# Every exercise of this notebook with its result in this session. A wrong answer does not
+# stop "Run All" at its exercise; this cell ends the run with an error if a check failed.
+
+# %%
+summary("04")
 
 # %% [markdown]
 # ## Going further (not graded)

@@ -45,7 +45,7 @@ import torch
 from scipy.optimize import linprog
 
 from gancourse import limit_cpu_threads
-from gancourse.grading import check
+from gancourse.grading import check, summary
 
 limit_cpu_threads()  # small networks run fastest on one CPU thread (see its docstring)
 
@@ -206,6 +206,15 @@ def critic_w1_estimate(m, steps, seed):
 
 # %%
 check("05.6", critic_w1_estimate)
+
+# %% [markdown]
+# ## Your results
+#
+# Every exercise of this notebook with its result in this session. A wrong answer does not
+# stop "Run All" at its exercise; this cell ends the run with an error if a check failed.
+
+# %%
+summary("05")
 
 # %% [markdown]
 # ## Going further (not graded)

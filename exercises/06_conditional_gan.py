@@ -43,7 +43,7 @@ import torch
 import torch.nn.functional as F
 
 from gancourse import limit_cpu_threads
-from gancourse.grading import check
+from gancourse.grading import check, summary
 
 limit_cpu_threads()  # small networks run fastest on one CPU thread (see its docstring)
 
@@ -168,6 +168,15 @@ def within_class_diversity(x, y, n_classes):
 
 # %%
 check("06.5", within_class_diversity)
+
+# %% [markdown]
+# ## Your results
+#
+# Every exercise of this notebook with its result in this session. A wrong answer does not
+# stop "Run All" at its exercise; this cell ends the run with an error if a check failed.
+
+# %%
+summary("06")
 
 # %% [markdown]
 # ## Going further (not graded)

@@ -44,7 +44,7 @@ import numpy as np
 import torch
 
 from gancourse import limit_cpu_threads
-from gancourse.grading import check
+from gancourse.grading import check, summary
 
 limit_cpu_threads()  # small networks run fastest on one CPU thread (see its docstring)
 
@@ -212,6 +212,15 @@ def memorisation_accuracy(dim, n, steps, seed):
 
 # %%
 check("03.5", memorisation_accuracy)
+
+# %% [markdown]
+# ## Your results
+#
+# Every exercise of this notebook with its result in this session. A wrong answer does not
+# stop "Run All" at its exercise; this cell ends the run with an error if a check failed.
+
+# %%
+summary("03")
 
 # %% [markdown]
 # ## Going further (not graded)

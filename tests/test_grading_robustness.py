@@ -36,11 +36,13 @@ def edit(old: str, new: str, text: str = SOLUTION) -> str:
 
 def add_cell(code: str, text: str = SOLUTION) -> str:
     """Insert a code cell right after the imports cell."""
-    return edit("from gancourse.grading import check\n",
-                "from gancourse.grading import check\n\n# %%\n" + code + "\n", text)
+    return edit("from gancourse.grading import check, summary\n",
+                "from gancourse.grading import check, summary\n\n# %%\n" + code + "\n", text)
 
 
 SECRET = "/tmp/gancourse-test-outside.txt"
+KL_LINE = SOLUTION.splitlines().index("def kl_divergence(p, q):") + 1  # as the .py file counts
+NLL_BODY = "    return torch.mean(0.5 * ((x - mu) / sigma) ** 2 + log_sigma + 0.5 * math.log(2 * math.pi))"
 
 # student -> (notebook text or bytes, file suffix, expected score, words expected in feedback)
 CASES = {
@@ -59,13 +61,40 @@ CASES = {
                         "    sigma = torch.exp(log_sigma)\n    return float(torch.mean("
                         ).replace("math.log(2 * math.pi))\n    ### END", "math.log(2 * math.pi)))"
                                   "\n    ### END", 1),
-                   ".py", FULL - 5, ["should be a torch tensor", "expected a scalar torch tensor",
+                   ".py", FULL - 5, ["should be a torch tensor", "should be a scalar torch tensor",
                                      "fit_gaussian_by_gradient_descent raised AttributeError"]),
     "returns_nan": (edit(LL_BODY, "    return float('nan')"), ".py", FULL - 2, ["NaN"]),
     "raises": (edit(LL_BODY, "    raise ValueError('sigma looks odd')"), ".py", FULL - 2,
                ["raised ValueError: sigma looks odd"]),
     "syntax_error": (edit("def kl_divergence(p, q):", "def kl_divergence(p, q)"), ".py",
-                     FULL - 3, ["SyntaxError", "no function named kl_divergence"]),
+                     FULL - 3, [f"kl_divergence could not be defined: error at line {KL_LINE} "
+                                "of syntax_error.py (code cell 4, which begins `def "
+                                "kl_divergence(p, q)`): SyntaxError: expected ':'",
+                                "code cell(s) 5 then failed with NameError, because code cell 4 "
+                                "failed"]),
+    "syntax_error_ipynb": (edit("def kl_divergence(p, q):", "def kl_divergence(p, q)"), ".ipynb",
+                           FULL - 3, ["kl_divergence could not be defined: error at line 1 of "
+                                      "code cell 4, which begins `def kl_divergence(p, q)`: "
+                                      "SyntaxError: expected ':'"]),
+    "failed_import": (edit("import numpy as np\n", "import nump as np\n"), ".py", 0.0,
+                      ["ModuleNotFoundError: No module named 'nump'",
+                       "then failed with NameError, because code cell 1 failed",
+                       "gaussian_log_likelihood could not run (name 'np' is not defined) "
+                       "because an import failed"]),
+    "cut_graph": (edit(NLL_BODY, "    return torch.tensor(float(torch.mean(0.5 * ((x - mu) / "
+                                 "sigma) ** 2 + log_sigma + 0.5 * math.log(2 * math.pi)).detach()"
+                                 "))"), ".py", FULL - 4,
+                  ["the gradient of gaussian_nll's result could not be taken: the result is not "
+                   "connected to the inputs through autograd"]),
+    "uses_course": (edit("    p, q = np.asarray(p, dtype=float), np.asarray(q, dtype=float)\n"
+                         "    support",
+                         "    import gancourse\n    return gancourse.kl(p, q)\n    support"),
+                    ".py", FULL - 3, ["kl_divergence calls the course's own "
+                                      "gancourse.divergences.kl: exercise 01.2 asks you to write "
+                                      "it yourself"]),
+    "wrong_lecture": ((ROOT / "solutions" / "02_gan_game.py").read_text(), ".py", 0.0,
+                      ["this looks like exercises 02 (gan_game), not lecture 01 (mle_and_kl)"]),
+    "李 雷": (SOLUTION, ".ipynb", FULL, ["Feedback for 李 雷", "Score: 10 / 10"]),
     "loops_in_cell": (add_cell("while True:\n    pass"), ".py", FULL,
                       ["code cell 2 was skipped", "time limit"]),
     "loops_in_function": (edit(LL_BODY, "    while True:\n        pass"), ".py", FULL - 2,
@@ -74,9 +103,9 @@ CASES = {
                     ["MemoryError"]),
     "sys_exit": (add_cell("import sys\nsys.exit(0)"), ".py", FULL, ["SystemExit"]),
     "os_exit_in_cell": (add_cell("import os\nos._exit(3)"), ".py", FULL,
-                        ["code cell 2 was skipped", "stopped"]),
+                        ["code cell 2 was skipped: it called os._exit(3)"]),
     "os_exit_in_function": (edit(LL_BODY, "    import os\n    os._exit(0)"), ".py", FULL - 2,
-                            ["stopped"]),
+                            ["gaussian_log_likelihood stopped the grading: it called os._exit(0)"]),
     "patches_numpy_and_checks": (
         add_cell("import numpy as np\nnp.isclose = lambda *a, **k: True\n"
                  "import gancourse.grading.checks as c\nc.expect_close = lambda *a, **k: None\n"
@@ -137,6 +166,16 @@ def graded(tmp_path_factory):
          "--memory-mb", "3072"],
         capture_output=True, text=True, timeout=600)
     return {"proc": proc, "out": out, "subs": subs, "before": before}
+
+
+def test_the_real_cause_leads_and_follow_on_errors_are_one_note(graded):
+    feedback = (graded["out"] / "syntax_error" / "feedback.txt").read_text()
+    first_01_2 = feedback.split("Exercise 01.2")[1].splitlines()[2]
+    assert "could not be defined" in first_01_2 and "no function named" not in feedback
+    feedback = (graded["out"] / "failed_import" / "feedback.txt").read_text()
+    notes = feedback.split("About the notebook:")[1].split("Exercise 01.1")[0]
+    assert notes.count("NameError") == 1  # one note for the follow-on errors, not five
+    assert "No module named 'nump'" in notes  # the cause comes first
 
 
 def test_batch_completes_and_ignores_non_notebooks(graded):

@@ -67,6 +67,7 @@ class Exercise:
     id: str
     function: str
     title: str
+    uses_course: bool = False  # may call gancourse (an experiment); else NumPy and torch only
     checks: list[Check] = field(default_factory=list)
     _hidden_mode: list[bool] = field(default_factory=lambda: [False], repr=False)
 
@@ -91,15 +92,22 @@ class Registry:
         self.topics: dict[str, str] = {}  # lecture -> topic, e.g. "01" -> "mle_and_kl"
         self._hidden = [False]
 
-    def exercise(self, lecture: str, exercise_id: str, *, function: str, title: str) -> Exercise:
-        """Create (or, from hidden tests, extend) an exercise."""
+    def exercise(self, lecture: str, exercise_id: str, *, function: str, title: str,
+                 uses_course: bool = False) -> Exercise:
+        """Create (or, from hidden tests, extend) an exercise.
+
+        ``uses_course``: the exercise is an experiment built on the course's code. Otherwise the
+        student writes the function with NumPy and torch, and one that calls a ``gancourse``
+        function (other than the set-up helpers in :data:`.reach.ALLOWED`) scores 0.
+        """
         if exercise_id in self.exercises:
             ex = self.exercises[exercise_id]
             if ex.function != function:
                 raise ValueError(f"exercise {exercise_id} grades {ex.function!r}, "
                                  f"not {function!r}")
             return ex
-        ex = Exercise(lecture, exercise_id, function, title, _hidden_mode=self._hidden)
+        ex = Exercise(lecture, exercise_id, function, title, uses_course,
+                      _hidden_mode=self._hidden)
         self.exercises[exercise_id] = ex
         return ex
 

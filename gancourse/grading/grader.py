@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import json
 import re
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -12,6 +10,7 @@ from pathlib import Path
 from .checks import CheckFailed, Exercise, Registry, SubmissionFailed
 from .notebook import NotebookError, Submission, detect_lecture, read_code_cells
 from .plain import from_plain
+from .reach import ALLOWED
 from .sandbox import ForkServer, Limits, Reply, Sandbox
 
 __all__ = ["CheckResult", "SubmissionResult", "grade_submission", "grade_all", "batch_lecture",
@@ -66,7 +65,7 @@ class _Runner:
         self.skip: set[int] = set()
         self.restarts = 0
         self.output: list[str] = []
-        self.cell_errors: dict[int, str] = {}
+        self.cell_errors: dict[int, Reply] = {}
         self.broken: set[str] = set()  # functions that hung or killed the process once
 
     def start(self) -> bool:
@@ -88,12 +87,22 @@ class _Runner:
                     self.notes.append(f"code cell {i + 1} was skipped: {reply.error}")
                     break
                 if not reply.ok and i not in self.cell_errors:
-                    self.cell_errors[i] = f"{reply.error_type}: {reply.error}"
+                    self.cell_errors[i] = reply
             else:
                 return True
         if self.sandbox.time_left() <= 0:
             self.notes.append("the submission used up its total time limit")
         return False
+
+    def reach(self, name: str) -> list[str]:
+        """The course functions (not allowed ones) that ``name`` refers to; [] if none or
+        when the process cannot tell (the checks then report what is wrong)."""
+        if name in self.broken or (not self.sandbox.alive and not self.start()):
+            return []
+        reply = self.sandbox.reach(name)
+        if not reply.ok or not isinstance(reply.value, list):
+            return []
+        return [n for n in reply.value if isinstance(n, str) and n not in ALLOWED]
 
     def caller(self, name: str):
         runner = self
@@ -126,11 +135,84 @@ class _Runner:
         return reply
 
 
-def _failure_message(reply: Reply, function: str) -> tuple[str, str]:
+class _Cells:
+    """Where things happened in a submission, said as the student sees the notebook: a code
+    cell by its number and first line, a line within it, and for a ``.py`` file its line."""
+
+    IMPORT_ERRORS = ("ImportError", "ModuleNotFoundError")
+
+    def __init__(self, path: Path, cells: list[str], errors: dict[int, Reply]):
+        self.cells, self.errors, self.name = cells, errors, path.name
+        self.text = path.read_text(encoding="utf-8", errors="replace") \
+            if path.suffix == ".py" else ""
+        self.failed_import = next((i for i, r in sorted(errors.items())
+                                   if r.error_type in self.IMPORT_ERRORS), None)
+
+    def place(self, i: int, line: int | None = None) -> str:
+        first = next((ln.strip() for ln in self.cells[i].splitlines() if ln.strip()), "")
+        where = f"code cell {i + 1}, which begins `{first[:60]}`"
+        if line is None:
+            return where
+        start = self.text.find(self.cells[i]) if self.text and self.cells[i].strip() else -1
+        if start >= 0:
+            return f"line {self.text.count(chr(10), 0, start) + line} of {self.name} ({where})"
+        return f"line {line} of {where}"
+
+    def error(self, i: int) -> str:
+        r = self.errors[i]
+        shown = f"\n    {r.source_line.strip()}" if r.source_line.strip() else ""
+        return f"{self.place(i, r.line)}: {r.error_type}: {r.error}{shown}"
+
+    def notes(self) -> list[str]:
+        """One note per cell that raised, except NameErrors that an earlier failure caused
+        (a failed import, or a function whose cell did not run): those are one note."""
+        notes, followers = [], []
+        for i in sorted(self.errors):
+            cause = self._cause_of(i)
+            if cause is not None:
+                followers.append((i, cause))
+                continue
+            notes.append(f"error at {self.error(i)}"[:600])
+        for cause in sorted({c for _, c in followers}):
+            cells = ", ".join(str(i + 1) for i, c in followers if c == cause)
+            notes.append(f"code cell(s) {cells} then failed with NameError, because code cell "
+                         f"{cause + 1} failed")
+        return notes
+
+    def _cause_of(self, i: int) -> int | None:
+        """The earlier failed cell that a NameError in cell ``i`` follows from, if any."""
+        if self.errors[i].error_type != "NameError":
+            return None
+        if self.failed_import is not None and self.failed_import < i:
+            return self.failed_import
+        missing = re.search(r"name '(\w+)' is not defined", self.errors[i].error)
+        j = self.defining(missing.group(1)) if missing else None
+        return j if j is not None and j < i and j in self.errors else None
+
+    def defining(self, function: str) -> int | None:
+        pattern = re.compile(rf"^\s*def\s+{re.escape(function)}\s*\(", re.M)
+        return next((i for i, c in enumerate(self.cells) if pattern.search(c)), None)
+
+
+def failure_message(reply: Reply, function: str, cells: _Cells | None = None
+                     ) -> tuple[str, str]:
     if reply.not_implemented:
         return "not implemented", f"{function} is not implemented yet"
     if reply.error_type == "MissingFunction":
+        i = cells.defining(function) if cells else None
+        if i is not None and i in cells.errors:
+            return "error", f"{function} could not be defined: error at {cells.error(i)}"
+        if cells and cells.failed_import is not None:
+            return "error", (f"{function} is not defined: the notebook stopped early, at "
+                             f"{cells.error(cells.failed_import)}")
         return "error", f"no function named {function} is defined in the notebook"
+    if reply.error_type == "NameError" and cells and cells.failed_import is not None:
+        return "error", (f"{function} could not run ({reply.error}) because an import failed: "
+                         f"{cells.error(cells.failed_import)}")
+    if reply.error_type == "GradientProblem":
+        return "error", f"the gradient of {function}'s result could not be taken: {reply.error}"
+    if reply.error_type == "Exit":
+        return "error", f"{function} stopped the grading: {reply.error}"
     if reply.timed_out:
         return "error", f"{function} {reply.error}"
     if reply.crashed:
@@ -140,6 +222,12 @@ def _failure_message(reply: Reply, function: str) -> tuple[str, str]:
     last = reply.traceback.strip().splitlines()[-3:] if reply.traceback else []
     detail = ("\n    " + "\n    ".join(last)) if last else ""
     return "error", f"{function} raised {reply.error_type}: {reply.error}{detail}"
+
+
+def used_course_message(ex: Exercise, names: list[str]) -> str:
+    return (f"{ex.function} calls the course's own {', '.join(names)}: exercise {ex.id} asks you "
+            "to write it yourself with NumPy and PyTorch, so it scores 0 until that call is "
+            "gone")
 
 
 def _zero(exercises: list[Exercise], status: str, message: str, *,
@@ -188,26 +276,31 @@ def grade_submission(sub: Submission, registry: Registry, *, lecture: str | None
     runner = _Runner(cells, limits, list(forbidden or []), result.notes, server)
     try:
         runner.start()
-        for i, err in sorted(runner.cell_errors.items()):
-            result.notes.append(f"code cell {i + 1} raised {err}"[:400])
+        where = _Cells(sub.path, cells, runner.cell_errors)
+        result.notes.extend(where.notes())
         for ex in exercises:
+            used = [] if ex.uses_course else runner.reach(ex.function)
+            if used:
+                result.checks += _zero([ex], "error", used_course_message(ex, used),
+                                       include_hidden=include_hidden)
+                continue
             call = runner.caller(ex.function)
             for check in ex.checks:
                 if check.hidden and not include_hidden:
                     continue
-                result.checks.append(_run_check(ex, check, call))
+                result.checks.append(_run_check(ex, check, call, where))
     finally:
         runner.sandbox.close()
     result.output = "\n".join(runner.output)[-5000:]
     return result
 
 
-def _run_check(ex: Exercise, check, call) -> CheckResult:
+def _run_check(ex: Exercise, check, call, cells: _Cells | None = None) -> CheckResult:
     base = dict(exercise=ex.id, name=check.name, max_points=check.points, hidden=check.hidden)
     try:
         check.run(call)
     except SubmissionFailed as exc:
-        status, message = _failure_message(exc.reply, ex.function)
+        status, message = failure_message(exc.reply, ex.function, cells)
         return CheckResult(points=0.0, status=status, message=message, **base)
     except CheckFailed as exc:
         return CheckResult(points=0.0, status="failed", message=str(exc), **base)
@@ -295,6 +388,8 @@ def feedback_text(res: SubmissionResult, *, show_hidden_messages: bool = False) 
     marks = {"passed": "PASS", "failed": "FAIL", "error": "ERROR", "not implemented": "TODO"}
     lines = [f"Feedback for {res.student}" + (f" (lecture {res.lecture})" if res.lecture else ""),
              f"Score: {res.score:g} / {res.max_score:g}", ""]
+    if res.notes:  # first: what went wrong in the notebook itself, the cause of what follows
+        lines += ["About the notebook:"] + [f"  - {n}" for n in res.notes] + [""]
     current = None
     for c in res.checks:
         if c.exercise != current:
@@ -304,8 +399,6 @@ def feedback_text(res: SubmissionResult, *, show_hidden_messages: bool = False) 
         lines.append(f"  [{marks[c.status]}] {label} ({c.points:g}/{c.max_points:g})")
         if c.message and (not c.hidden or show_hidden_messages or c.status != "failed"):
             lines.extend("      " + ln for ln in c.message.splitlines())
-    if res.notes:
-        lines += ["", "Notes:"] + [f"  - {n}" for n in res.notes]
     if res.output:
         lines += ["", "What the notebook printed (last part):", res.output]
     return "\n".join(lines) + "\n"

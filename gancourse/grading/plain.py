@@ -14,7 +14,8 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["TensorArray", "to_plain", "from_plain", "dumps", "loads", "describe", "MAX_ELEMENTS"]
+__all__ = ["TensorArray", "to_plain", "from_plain", "dumps", "loads", "describe", "MAX_ELEMENTS",
+           "GradientProblem", "check_differentiable"]
 
 MAX_ELEMENTS = 1_000_000  # larger arrays are refused rather than shipped
 
@@ -118,3 +119,23 @@ def describe(value: Any) -> str:
         return f"tuple of {len(value)} ({', '.join(describe(v) for v in value[:4])})"
     text = repr(value)
     return text if len(text) <= 80 else text[:77] + "..."
+
+
+class GradientProblem(TypeError):
+    """A graded function's result cannot be differentiated with respect to its inputs."""
+
+
+def check_differentiable(out: Any) -> None:
+    """Raise :class:`GradientProblem`, saying why, unless ``out`` is a scalar torch tensor
+    that autograd connects to the inputs. The grader's worker and the notebook's self-check
+    both use it, so a student sees the same verdict in both places."""
+    import torch
+
+    if not (isinstance(out, torch.Tensor) and out.numel() == 1):
+        raise GradientProblem("the result should be a scalar torch tensor, so that its "
+                              f"gradient can be taken, but it is {describe(out)}")
+    if not out.requires_grad:
+        raise GradientProblem(
+            "the result is not connected to the inputs through autograd, so no gradient can "
+            "flow back: the graph was cut somewhere (.detach(), .item(), float(), NumPy, "
+            "torch.no_grad(), or a new tensor made with torch.tensor(...))")

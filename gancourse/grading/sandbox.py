@@ -51,6 +51,8 @@ class Reply:
     output: str = ""
     timed_out: bool = False
     crashed: bool = False
+    line: int | None = None  # the line of the notebook cell where the error happened
+    source_line: str = ""  # that line's text, for a syntax error
 
     @property
     def not_implemented(self) -> bool:
@@ -228,6 +230,10 @@ class Sandbox:
                               "grad_wrt": grad_wrt or [], "seed": seed},
                              self.limits.call_seconds)
 
+    def reach(self, name: str) -> Reply:
+        """The course functions that the submission's function ``name`` refers to."""
+        return self._request({"op": "reach", "name": name}, self.limits.call_seconds)
+
     def _request(self, message: dict, seconds: float) -> Reply:
         if not self.alive:
             return Reply(ok=False, crashed=True, error_type="Crashed",
@@ -265,9 +271,17 @@ class Sandbox:
         except (ValueError, UnicodeDecodeError):
             return Reply(ok=False, error_type="Protocol",
                          error="the submission's process sent an unreadable answer")
-        return Reply(ok=bool(data.get("ok")), value=data.get("value"), grads=data.get("grads"),
-                     error_type=str(data.get("error_type", "")), error=str(data.get("error", "")),
-                     traceback=str(data.get("traceback", "")), output=str(data.get("output", "")))
+        line = data.get("line")
+        reply = Reply(ok=bool(data.get("ok")), value=data.get("value"), grads=data.get("grads"),
+                      error_type=str(data.get("error_type", "")),
+                      error=str(data.get("error", "")), traceback=str(data.get("traceback", "")),
+                      output=str(data.get("output", "")),
+                      line=line if isinstance(line, int) else None,
+                      source_line=str(data.get("source_line", "")))
+        if reply.error_type == "Exit":  # os._exit: the process is gone, or going
+            self._stop_child()
+            reply.crashed = True
+        return reply
 
     def _died(self) -> Reply:
         self._stop_child()

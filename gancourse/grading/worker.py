@@ -35,6 +35,7 @@ PATH_EVENTS = {
     "os.link", "os.symlink", "os.mkdir", "shutil.rmtree", "shutil.move", "os.utime",
 }
 OUTPUT_LIMIT = 20_000  # characters of captured output kept per cell or call
+_REAL_EXIT = os._exit  # the fork server's own exits; a submission's go through _report_exit
 
 
 def _within(path: str, roots: list[str]) -> bool:
@@ -93,8 +94,32 @@ def _error(exc: BaseException) -> dict:
     tb = traceback.format_exception(type(exc), exc, exc.__traceback__)
     # keep the submission's frames only: drop this file's frames
     lines = [ln for ln in tb if __file__ not in ln]
-    return {"ok": False, "error_type": type(exc).__name__, "error": str(exc)[:2000],
-            "traceback": "".join(lines)[-4000:]}
+    message = {"ok": False, "error_type": type(exc).__name__, "error": str(exc)[:2000],
+               "traceback": "".join(lines)[-4000:]}
+    # The line of the notebook cell where it happened, counted as the student sees the cell.
+    if isinstance(exc, SyntaxError) and str(exc.filename).startswith("<cell"):
+        message.update(line=exc.lineno, error=str(exc.msg)[:2000],
+                       source_line=(exc.text or "").rstrip("\n")[:300])
+    else:
+        frames = [f for f in traceback.extract_tb(exc.__traceback__)
+                  if f.filename.startswith("<cell")]
+        if frames:
+            message["line"] = frames[-1].lineno
+    return message
+
+
+def _report_exit(reply) -> None:
+    """Make ``os._exit(code)`` answer the request it ends, with its code, before exiting."""
+    real_exit = os._exit
+
+    def _exit(code: int = 0) -> None:
+        try:
+            reply({"ok": False, "error_type": "Exit", "error": f"it called os._exit({code}), "
+                   "which ends the process at once", "output": ""})
+        finally:
+            real_exit(code)
+
+    os._exit = _exit
 
 
 def _run(fn, capture: io.StringIO):
@@ -131,6 +156,7 @@ def serve(config: dict, read_fd: int, write_fd: int) -> None:
 
     import gancourse
     from gancourse.grading import plain
+    from gancourse.grading.reach import course_names
 
     requests = os.fdopen(read_fd, "r", encoding="utf-8")
     replies = os.fdopen(write_fd, "w", encoding="utf-8")
@@ -142,6 +168,7 @@ def serve(config: dict, read_fd: int, write_fd: int) -> None:
         replies.write(plain.dumps(message) + "\n")
         replies.flush()
 
+    _report_exit(reply)
     reply({"ok": True, "ready": True})
     for line in requests:
         request = json.loads(line)
@@ -166,20 +193,15 @@ def serve(config: dict, read_fd: int, write_fd: int) -> None:
                     out = _run(lambda: fn(*args), capture)
                     message = {"ok": True, "value": plain.to_plain(out)}
                     if wrt:
-                        if not (isinstance(out, torch.Tensor) and out.numel() == 1):
-                            raise TypeError("expected a scalar torch tensor to differentiate, "
-                                            f"got {plain.describe(out)}")
-                        if not out.requires_grad:
-                            raise TypeError(
-                                "the result does not depend on the inputs through autograd, "
-                                "so no gradient can flow back: was the graph cut (by "
-                                ".detach(), .item(), NumPy, torch.no_grad(), or a missing "
-                                "create_graph=True)?")
+                        plain.check_differentiable(out)
                         grads = torch.autograd.grad(out, [args[i] for i in wrt],
                                                     allow_unused=True)
                         message["grads"] = plain.to_plain(
                             [np.zeros(args[i].shape) if g is None else g
                              for i, g in zip(wrt, grads)])
+            elif request["op"] == "reach":
+                fn = namespace.get(request["name"])
+                message = {"ok": True, "value": course_names(fn) if callable(fn) else []}
             else:
                 message = {"ok": False, "error_type": "Protocol", "error": "unknown request"}
         except BaseException as exc:  # noqa: BLE001 - SystemExit and KeyboardInterrupt too
@@ -224,7 +246,7 @@ def fork_server(sock_fd: int) -> None:
                 serve(config, fds[0], fds[1])
             except BaseException:  # noqa: BLE001
                 code = 1
-            os._exit(code)
+            _REAL_EXIT(code)
         for fd in fds:
             os.close(fd)
         sock.sendall((json.dumps({"pid": pid}) + "\n").encode())

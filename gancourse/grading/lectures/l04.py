@@ -107,7 +107,7 @@ def register(reg: Registry) -> None:
 
     # ---------------------------------------------------------------- 04.5 experiment
     ex = reg.exercise("04", "04.5", function="modes_with_minibatch_std",
-                      title="Minibatch-std against collapse")
+                      title="Minibatch-std against collapse", uses_course=True)
     for seed in (0, 2):
         @ex.check(points=1.5, name=f"2000 steps, seed {seed}: at least 6 of 8 modes")
         def _(call, seed=seed):

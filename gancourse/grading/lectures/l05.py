@@ -173,7 +173,7 @@ def register(reg: Registry) -> None:
 
     # ---------------------------------------------------------------- 05.6 experiment
     ex = reg.exercise("05", "05.6", function="critic_w1_estimate",
-                      title="A critic estimates W1")
+                      title="A critic estimates W1", uses_course=True)
     for m, seed in ((2.0, 0), (-0.5, 1)):
         @ex.check(points=1, name=f"m = {m}, 800 steps, seed {seed}: within 30% of |m|")
         def _(call, m=m, seed=seed):
