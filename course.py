@@ -396,10 +396,17 @@ under other CPUs' floating-point paths, --jobs at a time, failing if any noteboo
 
 
 def _export(kind: str, folder: str) -> int:
-    from gancourse.publish import export
+    from gancourse.publish import ExportError, export
 
     out = ROOT / "build" / folder
-    pages = export(kind, out)
+    try:
+        pages = export(kind, out)
+    except ExportError as err:
+        print(f"Open {err.pages[0]} in a browser ({len(err.pages) - 1} lecture(s)).")
+        for source, error in err.failures.items():
+            print(f"course.py: {source.parent.name}/{source.name} did not run: {error}",
+                  file=sys.stderr)
+        return 1
     print(f"Open {pages[0]} in a browser ({len(pages) - 1} lecture(s)).")
     return 0
 

@@ -18,7 +18,7 @@ from .floatpaths import float_path_env
 from .widgets.base import STATIC_ENV
 
 __all__ = ["ROOT", "notebook_sources", "execute", "try_notebook", "moved_numbers", "export",
-           "lecture_title"]
+           "ExportError", "lecture_title"]
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -89,16 +89,25 @@ def try_notebook(source: Path, float_path: str = "native", *, timeout: int = 600
         nb, report["seconds"] = execute(source, timeout=timeout, float_path=float_path)
     except CellExecutionError as err:
         report["ok"], report["seconds"] = False, time.perf_counter() - start
-        text = _ANSI.sub("", str(err))
-        where = [m for m in map(_ARROW.match, text.splitlines()) if m]
-        report["error"] = f"{err.ename}: {err.evalue}".rstrip(": ") + \
-            (f" at line {where[-1][1]}: `{where[-1][2].strip()}`" if where else "")
+        report["error"] = failure_text(err)
         return report
     for cell in nb.cells:
         if cell.cell_type == "code":
             report["printed"].append("".join(o.get("text", "") for o in cell.get("outputs", [])
                                              if o.get("output_type") == "stream"))
     return report
+
+
+def failure_text(err: BaseException) -> str:
+    """One line for a failed notebook: the exception and, for a cell, its failing line."""
+    from nbclient.exceptions import CellExecutionError
+
+    if not isinstance(err, CellExecutionError):
+        return f"{type(err).__name__}: {err}".rstrip(": ")
+    text = _ANSI.sub("", str(err))
+    where = [m for m in map(_ARROW.match, text.splitlines()) if m]
+    return f"{err.ename}: {err.evalue}".rstrip(": ") + \
+        (f" at line {where[-1][1]}: `{where[-1][2].strip()}`" if where else "")
 
 
 def moved_numbers(reference: list[str], other: list[str], limit: int = 3) -> tuple[int, list[str]]:
@@ -121,12 +130,26 @@ def moved_numbers(reference: list[str], other: list[str], limit: int = 3) -> tup
     return count, examples
 
 
+class ExportError(RuntimeError):
+    """Some notebooks failed to run; the others were exported and the index lists all.
+
+    Attributes: ``pages`` (what was written, the index first) and ``failures`` (source ->
+    one-line error).
+    """
+
+    def __init__(self, pages: list[Path], failures: dict[Path, str]):
+        self.pages, self.failures = pages, failures
+        names = ", ".join(f"{p.parent.name}/{p.stem}" for p in failures)
+        super().__init__(f"{len(failures)} notebook(s) failed to run: {names}")
+
+
 def export(kind: str, out: Path, sources: list[Path] | None = None) -> list[Path]:
     """Execute notebooks (default: every lecture) and write each as ``kind`` ("slides"/"html").
 
     Slides are reveal.js pages built from the ``slideshow`` cell metadata kept in the sources
     (cells marked "skip" stay out); "html" writes one page per notebook and an ``index.html``.
-    Returns the written pages.
+    A notebook that fails does not stop the others: the index marks it with its error, and
+    :class:`ExportError` is raised at the end. Returns the written pages, the index first.
     """
     from nbconvert import HTMLExporter, SlidesExporter
 
@@ -137,20 +160,35 @@ def export(kind: str, out: Path, sources: list[Path] | None = None) -> list[Path
     exporter = SlidesExporter() if kind == "slides" else HTMLExporter()
     if kind == "slides":
         exporter.reveal_scroll = True
-    written, entries = [], []
+    written, items, failures = [], [], {}
     for source in (notebook_sources("lectures") if sources is None else sources):
-        nb, seconds = execute(Path(source), static=True)
+        source = Path(source)
+        title, folder = html.escape(lecture_title(source)), html.escape(source.parent.name)
+        try:
+            nb, seconds = execute(source, static=True)
+        except Exception as err:  # noqa: BLE001 - any failure: export the rest, report this
+            failures[source] = failure_text(err)
+            items.append(f'<li class="failed">{title} <small>({folder})</small>: '
+                         f'<strong>did not run</strong> <code>'
+                         f'{html.escape(failures[source])}</code></li>')
+            print(f"  {source.parent.name}/{source.stem}: FAILED: {failures[source]}",
+                  flush=True)
+            continue
         body, _ = exporter.from_notebook_node(nb)
         name = f"{source.stem}.slides.html" if kind == "slides" else f"{source.stem}.html"
         page = out / name
         page.write_text(body, encoding="utf-8")
         written.append(page)
-        entries.append((name, lecture_title(source), source.parent.name, seconds))
+        items.append(f'<li><a href="{html.escape(name)}">{title}</a> <small>({folder})</small>'
+                     '</li>')
         print(f"  {source.parent.name}/{source.stem}: {seconds:.1f} s -> {page}", flush=True)
     index = out / "index.html"
-    items = "\n".join(f'<li><a href="{html.escape(n)}">{html.escape(t)}</a> '
-                      f'<small>({html.escape(d)})</small></li>' for n, t, d, _ in entries)
     heading = "GAN course: slides" if kind == "slides" else "GAN course"
+    listing = "\n".join(items)
     index.write_text(f"<!doctype html><meta charset='utf-8'><title>{heading}</title>"
-                     f"<h1>{heading}</h1><ul>\n{items}\n</ul>\n", encoding="utf-8")
-    return [index, *written]
+                     "<style>.failed{color:#a00}</style>"
+                     f"<h1>{heading}</h1><ul>\n{listing}\n</ul>\n", encoding="utf-8")
+    pages = [index, *written]
+    if failures:
+        raise ExportError(pages, failures)
+    return pages

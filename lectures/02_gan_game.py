@@ -323,11 +323,10 @@ explorer = GameExplorer(data)
 explorer
 
 # %% slideshow={"slide_type": "skip"}
-explorer.controls["mu_g"].value, explorer.controls["sigma_g"].value = 2.0, 0.75
-assert abs(explorer.result["value"] + LOG4) < 1e-6  # 1e-7 of the mass lies beyond x = 6
-explorer.controls["mu_g"].value, explorer.controls["sigma_g"].value = -1.0, 0.3
-assert abs(explorer.result["value"] - (-LOG4 + 2 * js_start)) < 1e-6
-explorer.controls["mu_g"].value, explorer.controls["sigma_g"].value = -1.0, 1.0
+at_data = explorer.result_at(mu_g=2.0, sigma_g=0.75)
+assert abs(at_data["value"] + LOG4) < 1e-6  # 1e-7 of the mass lies beyond x = 6
+at_start = explorer.result_at(mu_g=-1.0, sigma_g=0.3)
+assert abs(at_start["value"] - (-LOG4 + 2 * js_start)) < 1e-6
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Summary

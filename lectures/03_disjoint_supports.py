@@ -287,11 +287,10 @@ explorer = DisjointExplorer()
 explorer
 
 # %% slideshow={"slide_type": "skip"}
-explorer.controls["noise"].value, explorer.controls["theta"].value = 0.0, 0.1
-assert explorer.result["js"] == LOG2 and explorer.result["kl"] == math.inf
-explorer.controls["noise"].value = 0.3
-assert 0 < explorer.result["js"] < LOG2 and explorer.result["w1"] == 0.1
-explorer.controls["noise"].value, explorer.controls["theta"].value = 0.0, 1.0
+sharp = explorer.result_at(noise=0.0, theta=0.1)
+assert sharp["js"] == LOG2 and sharp["kl"] == math.inf
+noisy = explorer.result_at(noise=0.3, theta=0.1)
+assert 0 < noisy["js"] < LOG2 and noisy["w1"] == 0.1
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Summary

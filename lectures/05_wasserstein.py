@@ -475,14 +475,11 @@ explorer = TransportExplorer()
 explorer
 
 # %% slideshow={"slide_type": "skip"}
-explorer.controls["shift"].value, explorer.controls["width"].value = 14.0, 0.5
-far = explorer.result
-explorer.controls["shift"].value = 12.0
-near = explorer.result
+far = explorer.result_at(shift=14.0, width=0.5)
+near = explorer.result_at(shift=12.0, width=0.5)
 assert abs(far["js"] - LOG2) < 1e-12 and abs(near["js"] - LOG2) < 1e-12  # JSD: blind
 assert far["w1"] > near["w1"] + 1.5  # W1 sees the extra distance
 assert abs(far["plan_cost"] - far["w1"]) < 1e-9
-explorer.controls["shift"].value, explorer.controls["width"].value = 10.0, 1.0
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Summary

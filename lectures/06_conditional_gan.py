@@ -210,15 +210,12 @@ explorer = DigitExplorer(cgan.G, judge, seed=0)
 explorer
 
 # %% slideshow={"slide_type": "skip"}
-explorer.controls["digit"].value = 7
-seven = explorer.result
-explorer.controls["s1"].value = 1.5
-moved = explorer.result
+seven = explorer.result_at(digit=7)
+moved = explorer.result_at(digit=7, s1=1.5)
 assert not np.allclose(seven["images"], moved["images"])  # the sliders move the samples
 assert seven["labelled_as_digit"] >= 0.9 and moved["labelled_as_digit"] >= 0.9
 strip_labels = judge.predict(moved["strip"])
 assert np.mean(strip_labels == 7) >= 0.75  # interpolating z keeps the digit
-explorer.controls["s1"].value = 0.0
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 7. pix2pix in brief: an image as the condition

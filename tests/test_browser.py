@@ -218,6 +218,12 @@ def test_run_a_lecture_and_move_a_slider(lab):
                 page.keyboard.press("Shift+Enter")
                 broken.wait_for(state="detached", timeout=180_000)
             slider.wait_for(state="attached", timeout=180_000)
+            # After Run All the sliders show the values the kernel holds: the lecture's last
+            # cells compute at other values without moving them (they once moved them, and
+            # the page was left showing sigma = 0.60 while the kernel had set 1.0).
+            sigma = page.locator(".widget-hslider .noUi-handle").nth(1)
+            page.wait_for_timeout(2000)  # let any late echo of a slider arrive
+            shown = (slider.get_attribute("aria-valuenow"), sigma.get_attribute("aria-valuenow"))
             readout = page.locator(".widget-html table").first
             before, value_before = readout.inner_text(), slider.get_attribute("aria-valuenow")
             if not _drag_right(page, slider, value_before):
@@ -240,5 +246,6 @@ def test_run_a_lecture_and_move_a_slider(lab):
             raise
         finally:
             browser.close()
+    assert tuple(map(float, shown)) == (0.0, 1.0), shown  # mu and sigma as the kernel has them
     assert float(value_after) > float(value_before)  # the slider moved ...
     assert after != before and "KL" in after  # ... and the readout followed

@@ -149,3 +149,17 @@ def test_every_command_has_a_help_that_does_no_work(course, capsys, tmp_path, co
     assert text.startswith(f"python3 course.py {command}") and "``" not in text
     assert not (tmp_path / ".venv").exists() and not (tmp_path / "build").exists()
     assert not (tmp_path / "workspace").exists()  # no set-up happened
+
+
+def test_site_exits_non_zero_when_a_lecture_fails(course, tmp_path, monkeypatch, capsys):
+    import gancourse.publish as publish
+
+    def export(kind, out, sources=None):
+        index = out / "index.html"
+        raise publish.ExportError([index], {tmp_path / "lectures" / "01_demo.py": "boom"})
+
+    monkeypatch.setattr(publish, "export", export)
+    assert course.COMMANDS["site"]([]) == 1
+    captured = capsys.readouterr()
+    assert "lectures/01_demo.py did not run: boom" in captured.err
+    assert "index.html" in captured.out

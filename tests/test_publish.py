@@ -2,7 +2,7 @@
 
 import pytest
 
-from gancourse.publish import execute, export, lecture_title, notebook_sources
+from gancourse.publish import ExportError, execute, export, lecture_title, notebook_sources
 
 SOURCE = '''# %% [markdown] slideshow={"slide_type": "slide"}
 # # Lecture 99 · A tiny test
@@ -48,6 +48,21 @@ def test_export_html_and_slides(tiny, tmp_path):
     assert "from gancourse.widgets import" not in text  # the "skip" cell stays out
     with pytest.raises(ValueError, match="kind must be"):
         export("pdf", tmp_path / "x", [tiny])
+
+
+def test_a_failing_notebook_is_marked_and_the_others_exported(tiny, tmp_path):
+    bad = tiny.with_name("01_bad.py")
+    bad.write_text("# %% [markdown]\n# # Lecture 01 · Broken\n\n# %%\nx = 1\n"
+                   "assert x == 2, 'the claim no longer holds'\n")
+    with pytest.raises(ExportError, match="1 notebook\\(s\\) failed to run: .*/01_bad") as caught:
+        export("html", tmp_path / "site", [bad, tiny])
+    index, page = caught.value.pages
+    assert page.name == "99_tiny.html" and page.is_file()  # the good one was still exported
+    listing = index.read_text()
+    assert "Lecture 99 · A tiny test" in listing
+    assert "Lecture 01 · Broken" in listing and "did not run" in listing
+    assert "AssertionError: the claim no longer holds at line 2" in listing
+    assert not (tmp_path / "site" / "01_bad.html").exists()
 
 
 def test_every_lecture_source_has_slide_metadata_and_a_title():

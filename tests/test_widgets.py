@@ -204,3 +204,18 @@ def test_static_mode_displays_the_figure_and_readout(monkeypatch):
         e._ipython_display_()
     assert any("application/vnd.jupyter.widget-view+json" in set(o.data)
                for o in captured.outputs)
+
+
+def test_result_at_computes_elsewhere_without_moving_the_sliders():
+    explorer = GaussianFitExplorer(n_samples=500, seed=3)
+    shown, updates = explorer.values, explorer.n_updates
+    elsewhere = explorer.result_at(mu=2.0, sigma=0.6)
+    assert explorer.values == shown and explorer.n_updates == updates  # the screen is untouched
+    assert elsewhere["log_likelihood"] == pytest.approx(
+        stats.norm.logpdf(explorer.samples, 2.0, 0.6).mean(), rel=1e-12)
+    explorer.controls["mu"].value, explorer.controls["sigma"].value = 2.0, 0.6
+    assert explorer.result["kl"] == elsewhere["kl"]  # the same numbers the sliders give
+    assert explorer.result_at(sigma=1.0)["log_likelihood"] == pytest.approx(
+        stats.norm.logpdf(explorer.samples, 2.0, 1.0).mean(), rel=1e-12)  # others as shown
+    with pytest.raises(ValueError, match="values must name controls of this widget"):
+        explorer.result_at(variance=2.0)

@@ -7,7 +7,10 @@ the readout and re-renders the figure into an ``Image`` widget.
 
 Because ``compute`` is pure and the latest result is kept in ``.result``, tests drive a widget
 by setting ``explorer.controls[name].value`` and asserting on ``.result`` and on the figure's
-artists -- no browser, no running kernel. Rendering into an ``Image`` (PNG bytes) rather than
+artists -- no browser, no running kernel. A lecture cell that checks the widget's numbers uses
+``result_at(**values)`` instead: it computes at other values and leaves the displayed sliders
+alone (a cell that moves displayed sliders races the browser's echo of each move, and a user
+could be left looking at a slider that disagrees with what the kernel last set). Rendering into an ``Image`` (PNG bytes) rather than
 relying on a matplotlib backend keeps the widget identical in JupyterLab, in a test and in a
 static export (with ``GANCOURSE_STATIC=1`` an explorer displays as that PNG and its readout).
 """
@@ -68,6 +71,15 @@ class Explorer:
     @property
     def values(self) -> dict[str, Any]:
         return {name: control.value for name, control in self.controls.items()}
+
+    def result_at(self, **values) -> dict[str, Any]:
+        """What the widget would show at ``values`` (others as they are now), without moving
+        its controls. Raises ValueError for a name that is not a control."""
+        unknown = sorted(set(values) - set(self.controls))
+        if unknown:
+            raise ValueError(f"values must name controls of this widget ({', '.join(self.controls)}"
+                             f"), got {', '.join(unknown)}")
+        return self.compute(**{**self.values, **values})
 
     def _on_change(self, _change) -> None:
         self.update()
