@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 import torch
 
-from gancourse.grading import check, load_registry, selfcheck, summary
+from gancourse.grading import CheckFailed, check, load_registry, selfcheck, summary
 from gancourse.grading.generate import STUB, MarkerError, make_all, make_exercise
 from gancourse.grading.plain import TensorArray, dumps, from_plain, loads, to_plain
 
@@ -199,6 +199,8 @@ def test_hidden_tests_count_but_do_not_reveal(tmp_path):
     assert (row["01.1"], row["total"], row["max"]) == ("2", "10", "13")
     feedback = (tmp_path / "out" / "bob" / "feedback.txt").read_text()
     assert "hidden test" in feedback and "SECRET-VALUE" not in feedback
+    assert "SECRET-VALUE" in (tmp_path / "out" / "teacher-only" / "bob.txt").read_text()
+    assert "teacher-only" in proc.stdout  # the run says where the teacher's report is
     # the student's own check does not run hidden tests
     assert run_cli("check", sub).returncode == 0
 
@@ -287,3 +289,23 @@ def test_each_lectures_topic_is_the_notebooks_name():
     registry = load_registry()
     names = sorted(p.stem for p in (ROOT / "solutions").glob("[0-9]*.py"))
     assert [f"{lec}_{registry.topics[lec]}" for lec in registry.lectures] == names
+
+
+def test_the_readmes_hidden_test_example_works(tmp_path, monkeypatch):
+    """The example a teacher copies from the README loads and grades as it says."""
+    import re
+
+    readme = (ROOT / "README.md").read_text()
+    (example,) = [b for b in re.findall(r"```python\n(.*?)```", readme, re.S)
+                  if "def register(reg)" in b]
+    (tmp_path / "hidden01.py").write_text(example)
+    registry = load_registry(tmp_path)
+    hidden = [c for c in registry.exercises["01.1"].checks if c.hidden]
+    assert [c.name for c in hidden] == ["a wide Gaussian far from the data"]
+
+    def right(x, mu, sigma):
+        return _log_likelihood(x, mu, sigma)
+
+    hidden[0].run(lambda *args, seed=0: right(*args))  # passes for a correct answer
+    with pytest.raises(CheckFailed, match="gaussian_log_likelihood\\(x, 10, 5\\) is wrong"):
+        hidden[0].run(lambda *args, seed=0: right(*args) + 1.0)
