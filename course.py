@@ -7,8 +7,10 @@
     python3 course.py fresh exercises/01   a fresh copy of a notebook (yours is kept beside it)
     python3 course.py run     execute every lecture and solution headless; table of seconds
                               (--float-path NAME|all: as another CPU would round; see --help)
-    python3 course.py slides  render every lecture as reveal.js slides into build/slides/
-    python3 course.py site    render the executed lectures as a static web site in build/site/
+    python3 course.py slides  render every lecture (or those named) as reveal.js slides into
+                              build/slides/
+    python3 course.py site    render the executed lectures (or those named) as a static web
+                              site in build/site/
 
 Set-up is idempotent and quick when nothing changed: it creates the virtual environment
 ``.venv`` (once), installs the pinned ``requirements.txt`` and the ``gancourse`` package (again
@@ -395,12 +397,13 @@ under other CPUs' floating-point paths, --jobs at a time, failing if any noteboo
     return run([sys.executable, ROOT / "benchmarks" / "course_run.py", *args], cwd=ROOT)
 
 
-def _export(kind: str, folder: str) -> int:
+def _export(kind: str, folder: str, names: list[str]) -> int:
     from gancourse.publish import ExportError, export
 
     out = ROOT / "build" / folder
+    sources = [resolve_notebook(n if "/" in n else f"lectures/{n}") for n in names] or None
     try:
-        pages = export(kind, out)
+        pages = export(kind, out, sources)
     except ExportError as err:
         print(f"Open {err.pages[0]} in a browser ({len(err.pages) - 1} lecture(s)).")
         for source, error in err.failures.items():
@@ -411,19 +414,23 @@ def _export(kind: str, folder: str) -> int:
     return 0
 
 
-def cmd_slides(_args: list[str]) -> int:
-    """python3 course.py slides
+def cmd_slides(args: list[str]) -> int:
+    """python3 course.py slides [LECTURE ...]
 
-Execute every lecture and render it as reveal.js slides in build/slides/ (open index.html)."""
-    return _export("slides", "slides")
+Execute every lecture (or the ones named: 01, 03_disjoint_supports, ...) and render it as
+reveal.js slides in build/slides/ (open index.html). A lecture that fails is marked on the
+index with its error; the others are still rendered, and the command exits with 1."""
+    return _export("slides", "slides", args)
 
 
-def cmd_site(_args: list[str]) -> int:
-    """python3 course.py site
+def cmd_site(args: list[str]) -> int:
+    """python3 course.py site [LECTURE ...]
 
-Execute every lecture and write it as a static web page in build/site/ (open index.html);
-the widgets appear as still figures."""
-    return _export("html", "site")
+Execute every lecture (or the ones named: 01, 03_disjoint_supports, ...) and write it as a
+static web page in build/site/ (open index.html); the widgets appear as still figures. A
+lecture that fails is marked on the index with its error; the others are still written, and
+the command exits with 1."""
+    return _export("html", "site", args)
 
 
 COMMANDS = {"setup": cmd_setup, "fresh": cmd_fresh, "lab": cmd_lab, "test": cmd_test, "run": cmd_run,

@@ -154,12 +154,17 @@ def test_every_command_has_a_help_that_does_no_work(course, capsys, tmp_path, co
 def test_site_exits_non_zero_when_a_lecture_fails(course, tmp_path, monkeypatch, capsys):
     import gancourse.publish as publish
 
+    asked = []
+
     def export(kind, out, sources=None):
+        asked.append(sources)
         index = out / "index.html"
         raise publish.ExportError([index], {tmp_path / "lectures" / "01_demo.py": "boom"})
 
     monkeypatch.setattr(publish, "export", export)
     assert course.COMMANDS["site"]([]) == 1
+    assert course.COMMANDS["slides"](["01"]) == 1  # one lecture, named as for `fresh`
+    assert asked == [None, [tmp_path / "lectures" / "01_demo.py"]]
     captured = capsys.readouterr()
     assert "lectures/01_demo.py did not run: boom" in captured.err
     assert "index.html" in captured.out
