@@ -195,7 +195,10 @@ class _Cells:
 
 
 def failure_message(reply: Reply, function: str, cells: _Cells | None = None
-                     ) -> tuple[str, str]:
+                    ) -> tuple[str, str]:
+    """(status, message) for a failed call of ``function``: one message that names the real
+    cause (with ``cells``, the notebook's own failure that caused it). The self-check in the
+    notebook uses it too, so both say the same."""
     if reply.not_implemented:
         return "not implemented", f"{function} is not implemented yet"
     if reply.error_type == "MissingFunction":
