@@ -248,43 +248,60 @@ assert abs(at_cover["log_likelihood"]
 # ## 6. Why a neural generator has no likelihood to maximise
 #
 # A GAN's generator is a network $G(z;\theta_g)$ fed with noise $z \sim p_z = \mathcal N(0, I)$.
-# Its distribution is
+# Its distribution is the **push-forward** of $p_z$ through $G$, written $P_G = G_\# p_z$: the
+# probability of a set $A$ is the probability that the noise lands on a $z$ that $G$ sends into
+# $A$,
 #
-# $$P_G(x) = \int p_z(z)\, \mathbb 1[G(z) = x]\, dz ,$$
+# $$P_G(A) = \Pr[G(z) \in A] = \int p_z(z)\, \mathbb 1[G(z) \in A]\, dz ,
+#   \qquad\text{formally}\quad p_g(x) = \int p_z(z)\, \delta(x - G(z))\, dz .$$
 #
-# which we cannot evaluate: there is no formula for which $z$ land at $x$. Worse, when the
-# latent space has fewer dimensions than the data, $G$ maps it onto a thin surface of
-# **zero volume**. Then $P_G$ has no density at all, and the likelihood of almost every real
-# data point is exactly zero.
+# Sampling is easy (draw $z$, compute $G(z)$), but evaluating $p_g(x)$ is not: there is no
+# formula for which $z$ land near $x$. Worse, when the latent space has fewer dimensions than
+# the data, $G$ maps it onto a thin surface of **zero volume**. Then $P_G$ has no density at
+# all (the formal $p_g$ above is not a function), so there is no likelihood to maximise: every
+# real data point that lies off the surface gets no probability mass, and a point on it has
+# no finite density to speak of.
 #
-# Below: a randomly initialised network $G:\mathbb R^1 \to \mathbb R^2$. Its Jacobian has rank 1
-# everywhere, and the area of the plane its samples touch shrinks in proportion to the cell
-# size we measure it with: a curve, not a region.
+# Below: a randomly initialised network $G:\mathbb R^1 \to \mathbb R^2$, and for contrast one
+# $G_2:\mathbb R^2 \to \mathbb R^2$. We cover the plane with square cells and count the area of
+# the cells their samples touch. For a region the count settles on its area as the cells
+# shrink; for a curve it shrinks in proportion to the cell size: zero area in the limit.
 
 # %% slideshow={"slide_type": "subslide"}
 torch.manual_seed(0)
 G = mlp(1, 2, hidden=(32, 32), activation=torch.nn.Tanh, device=device)
-z = torch.randn(400_000, 1, device=device)
+G2 = mlp(2, 2, hidden=(32, 32), activation=torch.nn.Tanh, device=device)
 with torch.no_grad():
-    x_fake = G(z).cpu().numpy()  # (400000, 2)
+    x_fake = G(torch.randn(400_000, 1, device=device)).cpu().numpy()  # (400000, 2): a curve
+    x_region = G2(torch.randn(400_000, 2, device=device)).cpu().numpy()  # (400000, 2)
 
-jac = torch.func.vmap(torch.func.jacrev(G))(torch.randn(200, 1, device=device))  # (200, 2, 1)
-ranks = torch.linalg.matrix_rank(jac).unique().tolist()
+
+def touched_area(points: np.ndarray, h: float) -> float:
+    """Total area of the h-by-h cells of the plane that hold at least one point."""
+    return np.unique(np.floor(points / h).astype(np.int64), axis=0).shape[0] * h * h
+
+
 cells = [0.04, 0.02, 0.01, 0.005]
-areas = [np.unique(np.floor(x_fake / h).astype(np.int64), axis=0).shape[0] * h * h
-         for h in cells]
+areas = [touched_area(x_fake, h) for h in cells]
+region_cells = [0.04, 0.02, 0.01]  # coarser: 400k points must fill a region's cells
+region_areas = [touched_area(x_region, h) for h in region_cells]
 ratios = np.array(areas[1:]) / np.array(areas[:-1])
-print("Jacobian ranks:", ranks)
+region_ratios = np.array(region_areas[1:]) / np.array(region_areas[:-1])
 for h, a in zip(cells, areas):
-    print(f"cell size {h:<6}: area touched by 400k samples = {a:.4f}")
-# Claims: rank 1 (a 1-D image in 2-D), and halving the cell halves the touched area.
-assert ranks == [1]
+    print(f"cell size {h:<6}: area touched by 400k samples of G(z), z in R^1 = {a:.4f}")
+for h, a in zip(region_cells, region_areas):
+    print(f"cell size {h:<6}: area touched by 400k samples of G2(z), z in R^2 = {a:.4f}")
+# Claims: for z in R^1, halving the cell halves the touched area (a curve: zero area); for
+# z in R^2 the same measurement settles (a region with positive area). The measurement can
+# tell the two apart, so the first result is a finding, not an artefact of the method.
 assert np.all((ratios > 0.4) & (ratios < 0.6))
+assert np.all(region_ratios > 0.75)  # edge cells only: about 0.85 here, 0.5 for a curve
 
 fig, axes = plt.subplots(1, 2, figsize=(10, 3.2))
 axes[0].scatter(x_fake[:3000, 0], x_fake[:3000, 1], s=2)
 axes[0].set(xlabel="$x_1$", ylabel="$x_2$", title="3000 samples of $G(z)$, $z \\in \\mathbb{R}$")
-axes[1].loglog(cells, areas, "o-", label="area touched")
+axes[1].loglog(cells, areas, "o-", label="area touched, $z \\in \\mathbb{R}^1$")
+axes[1].loglog(region_cells, region_areas, "s-", label="area touched, $z \\in \\mathbb{R}^2$")
 axes[1].loglog(cells, areas[0] * np.array(cells) / cells[0], "k:", label="∝ cell size")
 axes[1].set(xlabel="cell size", ylabel="area", title="The image has zero area")
 axes[1].legend()
