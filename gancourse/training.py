@@ -57,7 +57,8 @@ class TrainConfig:
     real_label: float = 1.0  # < 1: one-sided label smoothing (BCE losses)
     gp_weight: float = 0.0  # > 0: add the WGAN-GP gradient penalty with this lambda
     clip_value: float = 0.0  # > 0: WGAN weight clipping to [-c, c] after each D step
-    instance_noise: float = 0.0  # std of noise added to D's inputs, annealed linearly to 0
+    instance_noise: float = 0.0  # std of noise added to every input of D (real and fake, in
+    # both players' steps, as Sonderby et al. 2017 do), annealed linearly to 0
     unrolled_steps: int = 0  # > 0: G trains against a copy of D advanced this many steps
     mismatch_weight: float = 0.0  # > 0: conditional D also rejects (real x, wrong label)
     eval_every: int = 0  # compute `metrics` every N generator steps (0: never)
@@ -294,11 +295,12 @@ class GANTrainer:
             opt.load_state_dict(self.opt_d.state_dict())
             for _ in range(c.unrolled_steps):
                 self._d_step(D, opt)
-        if self.conditional:
-            y = self._real()[1]
-            out = D(self.G(self._z(len(y)), y), y)
-        else:
-            out = D(self.G(self._z(c.batch_size)))
+        y = self._real()[1] if self.conditional else None
+        x_fake = self._call(self.G, self._z(c.batch_size if y is None else len(y)), y)
+        sigma = self._noise_std()
+        if sigma > 0:  # D judges noisy samples in G's step too: the same blurred game
+            x_fake = x_fake + sigma * torch.randn(x_fake.shape, generator=self.gen).to(x_fake)
+        out = self._call(D, x_fake, y)
         loss = self.loss.g_loss(out)
         self.opt_g.zero_grad(set_to_none=True)
         loss.backward()

@@ -33,6 +33,7 @@ import math
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
+from scipy import stats
 
 import gancourse as gc
 from gancourse.models import MLPDiscriminator, probability_on_grid
@@ -127,25 +128,38 @@ assert table[1][0] < 0.8
 #   \end{cases},\qquad W_1(P_0, P_\theta) = |\theta| .$$
 #
 # Only the earth mover's distance $W_1$ (lecture 05) gets smaller as the generator gets
-# closer. We check the closed forms on samples: histograms of samples for JSD and KL, an optimal
-# matching of samples for $W_1$.
+# closer. We check the closed forms by computations that do not assume them. $W_1$: an optimal
+# matching of samples of the two segments. JSD and KL: the two laws have no densities to
+# integrate, so we blur both segments by $\mathcal N(0, s^2)$ across (their heights match), where
+# they become the 1-D densities $\mathcal N(0, s^2)$ and $\mathcal N(\theta, s^2)$, and let SciPy
+# compute JSD and KL on a fine grid as the blur $s$ shrinks: JSD should climb to $\log 2$, KL
+# grow without bound.
 
 # %% slideshow={"slide_type": "subslide"}
 thetas = np.linspace(-1, 1, 201)
 curves = {k: np.array([parallel_lines_divergences(t)[k] for t in thetas])
           for k in ("js", "kl", "w1")}
-samples0 = gc.ParallelLine(0.0).sample(1500, seed=1).numpy()
-bins = [np.arange(-1.5, 1.5 + 1e-9, 0.05), np.linspace(0, 1, 11)]
-h0 = np.histogram2d(samples0[:, 0], samples0[:, 1], bins=bins)[0].ravel()
-print(f"{'theta':>6} {'JSD (histograms)':>17} {'KL (histograms)':>16} {'W1 (matching)':>14}")
+samples0 = gc.ParallelLine(0.0).sample(1000, seed=1).numpy()
+blurs = (0.1, 0.03, 0.01)
+print(f"{'theta':>6} {'W1 (matching)':>14}   JSD (SciPy) for blur s = {blurs}   KL (SciPy)")
 for theta in (0.25, 0.5, 1.0):
-    samples = gc.ParallelLine(theta).sample(1500, seed=2).numpy()
-    h = np.histogram2d(samples[:, 0], samples[:, 1], bins=bins)[0].ravel()
-    js, kl = gc.js(h0 / h0.sum(), h / h.sum()), gc.kl(h0 / h0.sum(), h / h.sum())
-    w1 = gc.w1_point_clouds(samples0[:1000], samples[:1000])
-    print(f"{theta:>6} {js:>17.4f} {kl:>16} {w1:>14.4f}")
-    # Claims: samples reproduce log 2, infinity and |theta| (W1 up to sampling error).
-    assert abs(js - LOG2) < 1e-12 and kl == math.inf and abs(w1 - theta) < 0.05
+    samples = gc.ParallelLine(theta).sample(1000, seed=2).numpy()
+    w1 = gc.w1_point_clouds(samples0, samples)
+    grid = np.linspace(-1.2, theta + 1.2, 400_001)  # 12 blurs wide, spacing under 1e-5
+    js, kl = [], []
+    for s in blurs:  # from SciPy's log-densities: the densities underflow far apart
+        log_p, log_q = stats.norm.logpdf(grid, 0, s), stats.norm.logpdf(grid, theta, s)
+        log_m = np.logaddexp(log_p, log_q) - LOG2
+        p, q = np.exp(log_p), np.exp(log_q)
+        js.append(0.5 * np.trapezoid(p * (log_p - log_m) + q * (log_q - log_m), grid))
+        kl.append(np.trapezoid(p * (log_p - log_q), grid))
+    print(f"{theta:>6} {w1:>14.4f}   " + " ".join(f"{v:.6f}" for v in js) + "   "
+          + " ".join(f"{v:.0f}" for v in kl))
+    # Claims: W1 = |theta| up to sampling error; as the blur vanishes JSD climbs to log 2 and
+    # KL = theta^2 / (2 s^2) grows without bound -- whatever theta is.
+    assert abs(w1 - theta) < 0.05
+    assert np.all(np.diff(js) >= -1e-12) and abs(js[-1] - LOG2) < 1e-6
+    assert np.allclose(kl, [theta**2 / (2 * s**2) for s in blurs], rtol=1e-3) and kl[-1] > 300
 
 fig, ax = plt.subplots(figsize=(7, 3.2))
 ax.plot(thetas, curves["js"], "b", lw=2, label="JSD")
@@ -225,28 +239,40 @@ plt.show()
 # ## 5. How each remedy works
 #
 # **Instance noise** (Sønderby et al. 2017; Arjovsky & Bottou 2017) adds $\mathcal N(0, \sigma^2 I)$
-# to the discriminator's real *and* fake inputs. Both distributions are blurred, their supports
-# now overlap, and JSD becomes a smooth function of $\theta$ with a non-zero slope. $W_1$ is
-# unchanged by the noise. The noise is annealed to 0 during training, so the final target is
-# the data itself.
+# to every input of the discriminator: real and fake samples, in the discriminator's step and
+# in the generator's (`GANTrainer` does both), so the two players play one game between the
+# blurred distributions $P_{data} * \mathcal N$ and $P_G * \mathcal N$. Their supports now
+# overlap, and JSD becomes a smooth function of $\theta$ with a non-zero slope, a slope that
+# vanishes as $\sigma \to 0$. The noise is annealed to 0 during training, so the final target
+# is the data itself.
+#
+# Noise cannot make $W_1$ larger: $W_1(P * \mathcal N, Q * \mathcal N) \le W_1(P, Q)$ (blur both
+# ends of any transport plan alike). Here it leaves $W_1$ where it was, because
+# $P_\theta * \mathcal N$ is $P_0 * \mathcal N$ moved by $\theta$, and moving a distribution by
+# $v$ costs exactly $|v|$. Computed below from the blurred densities, not assumed.
 
 # %% slideshow={"slide_type": "subslide"}
 fig, ax = plt.subplots(figsize=(7, 3.2))
 slopes = {}
-for sigma in (0.0, 0.1, 0.3, 1.0):
+for sigma in (0.0, 0.03, 0.1, 0.3, 1.0):
     js_curve = np.array([parallel_lines_divergences(t, sigma)["js"] for t in thetas])
     ax.plot(thetas, js_curve, label=f"σ = {sigma}")
-    h = 1e-3
-    slopes[sigma] = (parallel_lines_divergences(0.5 + h, sigma)["js"]
-                     - parallel_lines_divergences(0.5 - h, sigma)["js"]) / (2 * h)
+    if sigma > 0:  # the slope at theta = 0.5, by central differences of the blurred JSD
+        h = 1e-3
+        slopes[sigma] = (parallel_lines_divergences(0.5 + h, sigma)["js"]
+                         - parallel_lines_divergences(0.5 - h, sigma)["js"]) / (2 * h)
 ax.set(xlabel=r"$\theta$", ylabel="JSD (nats)", title="Instance noise makes JSD informative")
 ax.legend()
 plt.show()
-print("dJSD/dtheta at theta = 0.5:", {s: round(v, 4) for s, v in slopes.items()})
-# Claims: without noise the slope is 0; with noise it is positive, and JSD < log 2.
-assert slopes[0.0] == 0.0 and all(slopes[s] > 0 for s in (0.1, 0.3, 1.0))
-assert parallel_lines_divergences(0.5, 0.3)["js"] < LOG2
-assert parallel_lines_divergences(0.5, 0.3)["w1"] == 0.5
+print("dJSD/dtheta at theta = 0.5:", {s: float(f"{v:.3g}") for s, v in slopes.items()})
+noisy = parallel_lines_divergences(0.5, 0.3)
+print(f"sigma = 0.3, theta = 0.5: JSD = {noisy['js']:.4f} < log 2; W1 (from the blurred "
+      f"densities) = {noisy['w1']:.6f}")
+# Claims: with noise the slope is clearly positive, and it vanishes with the noise (at
+# sigma = 0.03 it is below 1e-6: the lines are 16 sigma apart); the blurred JSD is below
+# log 2; W1 stays |theta|.
+assert slopes[0.03] < 1e-6 and all(slopes[s] > 0.01 for s in (0.1, 0.3, 1.0))
+assert noisy["js"] < LOG2 and abs(noisy["w1"] - 0.5) < 1e-6
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # **One-sided label smoothing** (Salimans et al. 2016) trains $D$ towards 0.9 instead of 1 on
@@ -267,11 +293,18 @@ print("mean D(real) per seed: without smoothing", np.round(d_plain, 4),
 assert min(d_plain) > 0.98 and max(abs(d - 0.9) for d in d_smooth) < 0.03
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# **LSGAN** (Mao et al. 2017) drops the sigmoid and uses squared errors: $D$ regresses real
-# samples to 1 and fakes to 0, and $G$ minimises $\tfrac12\mathbb E(D(G(z)) - 1)^2$. A fake far
-# from the target value still gets a gradient proportional to its error, even when it is
-# correctly classified — the least-squares loss does not saturate. (LSGAN's game minimises a
-# Pearson $\chi^2$ divergence rather than JSD.)
+# **LSGAN** (Mao et al. 2017) drops the sigmoid and uses squared errors: here $D$ regresses real
+# samples to 1 and fakes to 0, and $G$ minimises $\tfrac12\mathbb E(D(G(z)) - 1)^2$. Why did it
+# move $\theta$? Not because it measures a better divergence. Mao et al. show that with
+# targets $-1$, $1$, $0$ (not the $0/1$ used here) the game minimises a Pearson $\chi^2$
+# divergence (lecture 09 checks this) — and on disjoint supports every such $f$-divergence,
+# $\chi^2$ included, is as constant as JSD. What differs is the discriminator. Its output is
+# linear, so it never saturates: a fake that $D$ rejects still gets a gradient proportional to
+# its error. And a network trained for finitely many steps is a smooth function that is far
+# from the ideal $D^*$: between the two lines its output slopes, and that slope is what $G$
+# follows. The non-saturating run above uses the same kind of $D$ with a sigmoid and also
+# moves $\theta$: the signal comes from the trained discriminator's shape, not from the
+# divergence the game would minimise with a perfect $D$.
 #
 # **The Wasserstein loss** replaces the divergence itself; lecture 05 builds it from the
 # earth mover's distance.
@@ -287,18 +320,25 @@ explorer = DisjointExplorer()
 explorer
 
 # %% slideshow={"slide_type": "skip"}
+# The widget shows the numbers computed above: at the blur of section 5, and without noise
+# the limits that section 3 computed.
+shown = explorer.result_at(noise=0.3, theta=0.5)
+assert shown["js"] == noisy["js"] and abs(shown["w1"] - 0.5) < 1e-6
 sharp = explorer.result_at(noise=0.0, theta=0.1)
 assert sharp["js"] == LOG2 and sharp["kl"] == math.inf
-noisy = explorer.result_at(noise=0.3, theta=0.1)
-assert 0 < noisy["js"] < LOG2 and noisy["w1"] == 0.1
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Summary
 #
 # * For disjoint supports JSD is stuck at $\log 2$, KL is infinite, and $D^*$ is flat where the
 #   generator's samples are: the JSD game gives no signal about *how far* the generator is.
-# * Disjoint supports are the normal case (low-dimensional manifolds, finite samples): an MLP
-#   separated two samples of the same 10-dimensional Gaussian perfectly.
+#   Every $f$-divergence is constant there too.
+# * Disjoint supports are the normal case for distributions on low-dimensional manifolds. A
+#   second, separate problem comes from finite samples: even when two distributions are the
+#   same, a flexible discriminator can memorise two finite samples and separate them
+#   perfectly (an MLP did, for a 10-dimensional Gaussian). Then its loss says nothing about the
+#   generator; Arora et al. (2017) show that with a discriminator of bounded capacity the game
+#   cannot even tell a generator that has memorised a small set from the real distribution.
 # * On two parallel lines only $W_1 = |\theta|$ measures the distance.
 # * Measured on a learnable shift, on every seed: the minimax game and label smoothing leave
 #   $\theta$ at 1; instance noise, LSGAN and the Wasserstein loss bring it to 0 in small
@@ -313,4 +353,6 @@ assert 0 < noisy["js"] < LOG2 and noisy["w1"] == 0.1
 #   (instance noise).
 # * T. Salimans et al., *Improved Techniques for Training GANs*, NeurIPS 2016 (one-sided label
 #   smoothing).
+# * S. Arora, R. Ge, Y. Liang, T. Ma, Y. Zhang, *Generalization and Equilibrium in Generative
+#   Adversarial Nets (GANs)*, ICML 2017 (finite samples and bounded discriminators).
 # * X. Mao et al., *Least Squares Generative Adversarial Networks*, ICCV 2017.

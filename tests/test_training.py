@@ -212,6 +212,33 @@ def test_instance_noise_is_annealed():
     assert t._noise_std() == 0.0
 
 
+def test_instance_noise_reaches_d_in_both_players_steps():
+    """D sees noisy fakes in G's step too (Sonderby et al.): what G is trained against is the
+    blurred game D was trained on. Measured: the spread of D's inputs around G's outputs."""
+    t = make(TrainConfig(steps=1, k_steps=1, batch_size=512, instance_noise=0.5,
+                         progress=False))
+    seen = []
+    hook = t.D.register_forward_pre_hook(lambda _m, args: seen.append(args[0].detach()))
+    calls = []
+    original = t.G.forward
+    t.G.forward = lambda z: calls.append(original(z)) or calls[-1]
+    try:
+        t._g_step()
+    finally:
+        hook.remove()
+    (x_d,), (x_g,) = seen, calls
+    noise = x_d - x_g.detach()
+    assert abs(noise.std().item() - 0.5) < 0.03  # sigma at step 0 = instance_noise
+    t.config = TrainConfig(steps=1, k_steps=1, batch_size=512, progress=False)
+    seen.clear(), calls.clear()
+    hook = t.D.register_forward_pre_hook(lambda _m, args: seen.append(args[0].detach()))
+    try:
+        t._g_step()
+    finally:
+        hook.remove()
+    assert torch.equal(seen[0], calls[0].detach())  # without noise: G's outputs, untouched
+
+
 def test_learning_rate_decay_schedule():
     t = make(TrainConfig(steps=100, lr_g=1e-3, lr_d=2e-3, lr_decay_start=0.5, lr_final=0.1,
                          progress=False))
