@@ -1,8 +1,8 @@
 """Lecture 03 widget: the parallel lines, with a shift slider and an instance-noise slider.
 
-Left: 300 samples of P_0 and of P_theta in the plane, with the chosen noise added. Right: JS
-and W1 against theta at the chosen noise, a marker at the current theta. Readout: JS, KL, W1.
-Without noise JS jumps to log 2 at any theta != 0; with noise it rises smoothly; W1 = |theta|
+Left: 300 samples of P_0 and of P_theta in the plane, with the chosen noise added. Right: JSD
+and W1 against theta at the chosen noise, a marker at the current theta. Readout: JSD, KL, W1.
+Without noise JSD jumps to log 2 at any theta != 0; with noise it rises smoothly; W1 = |theta|
 always.
 """
 
@@ -21,7 +21,7 @@ __all__ = ["DisjointExplorer"]
 
 
 class DisjointExplorer(Explorer):
-    """Interactive JS, KL and W1 between two parallel segments, with instance noise."""
+    """Interactive JSD, KL and W1 between two parallel segments, with instance noise."""
 
     figsize = (9.0, 3.4)
 
@@ -47,7 +47,7 @@ class DisjointExplorer(Explorer):
                         title="Samples (with instance noise)")
         self.ax_pts.legend(loc="upper left", fontsize=8)
         (self.js_line,) = self.ax_curve.plot(self.thetas, np.zeros_like(self.thetas), "b",
-                                             label="JS")
+                                             label="JSD")
         (self.w1_line,) = self.ax_curve.plot(self.thetas, np.abs(self.thetas), "r",
                                              label="$W_1$")
         self.ax_curve.axhline(math.log(2), color="gray", ls=":", lw=1, label="log 2")
@@ -70,5 +70,5 @@ class DisjointExplorer(Explorer):
 
     def readout(self, result):
         kl = "∞" if math.isinf(result["kl"]) else f"{result['kl']:.4f}"
-        return {"JS(P_0 ‖ P_θ)": f"{result['js']:.4f}", "KL(P_0 ‖ P_θ)": kl,
+        return {"JSD(P_0 ‖ P_θ)": f"{result['js']:.4f}", "KL(P_0 ‖ P_θ)": kl,
                 "W1(P_0, P_θ)": f"{result['w1']:.4f}", "log 2": f"{math.log(2):.4f}"}

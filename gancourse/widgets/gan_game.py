@@ -2,7 +2,7 @@
 
 Sliders for the generator density N(mu_g, sigma_g^2); the figure shows p_data, p_g and the
 optimal discriminator D*(x) = p_data / (p_data + p_g); the readout shows
-C(G) = max_D V(G, D) and JS(P_data || P_G), which satisfy C(G) = -log 4 + 2 JS.
+C(G) = max_D V(G, D) and JSD(P_data || P_G), which satisfy C(G) = -log 4 + 2 JSD.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ __all__ = ["GameExplorer"]
 
 
 class GameExplorer(Explorer):
-    """Interactive D*, V(G, D*) and JS for a Gaussian generator against a 1-D P_data.
+    """Interactive D*, V(G, D*) and JSD for a Gaussian generator against a 1-D P_data.
 
     Args:
         data: the data distribution (1-D, with a density); default N(2, 0.5^2).
@@ -68,6 +68,6 @@ class GameExplorer(Explorer):
 
     def readout(self, result):
         return {"C(G) = max_D V(G, D)": f"{result['value']:.4f}",
-                "JS(P_data ‖ P_G)": f"{result['js']:.4f}",
-                "−log 4 + 2·JS": f"{-math.log(4) + 2 * result['js']:.4f}",
+                "JSD(P_data ‖ P_G)": f"{result['js']:.4f}",
+                "−log 4 + 2·JSD": f"{-math.log(4) + 2 * result['js']:.4f}",
                 "−log 4 (the minimum)": f"{-math.log(4):.4f}"}
