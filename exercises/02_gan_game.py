@@ -113,6 +113,7 @@ def generator_loss(logits_fake):
     Returns:
         torch.Tensor of shape ().
     """
+    # Hint: -log sigmoid(l) = softplus(-l); work with logits, never sigmoid then log.
     raise NotImplementedError("write your solution here")
 
 

@@ -87,6 +87,8 @@ def w1_equal_samples(u, v):
     Returns:
         float.
     """
+    # Hint: on the line, the optimal matching pairs the k-th smallest of u with the k-th
+    # smallest of v.
     raise NotImplementedError("write your solution here")
 
 
@@ -136,6 +138,7 @@ def lsgan_discriminator_loss(scores_real, scores_fake):
     Returns:
         torch.Tensor of shape ().
     """
+    # Hint: real scores are regressed to 1 and fake scores to 0, each term halved.
     raise NotImplementedError("write your solution here")
 
 

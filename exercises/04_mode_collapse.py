@@ -91,6 +91,7 @@ def pack_samples(x, pack):
         torch.Tensor of shape (B // pack, pack * d): row i is x[pack*i], ..., x[pack*i + pack - 1]
         side by side.
     """
+    # Hint: consecutive rows side by side is one reshape; no loop is needed.
     raise NotImplementedError("write your solution here")
 
 
@@ -140,6 +141,8 @@ def bilinear_trajectory(x0, y0, lr, steps, alternating):
     Returns:
         np.ndarray of shape (steps + 1, 2), starting point first.
     """
+    # Hint: alternating play updates x first and lets y react to the new x;
+    # simultaneous play updates both from the old values.
     raise NotImplementedError("write your solution here")
 
 
@@ -168,6 +171,7 @@ def modes_with_minibatch_std(steps, seed):
     Returns:
         int, modes captured (0 to 8) by 2500 samples.
     """
+    # Hint: the text above lists every ingredient; count modes with your mode_statistics.
     raise NotImplementedError("write your solution here")
 
 

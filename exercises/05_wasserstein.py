@@ -93,6 +93,8 @@ def optimal_critic_1d(x, p, q):
     Returns:
         tuple (f: np.ndarray of shape (n,), with f[0] = 0; value: float).
     """
+    # Hint: f climbs with slope -1 or +1 between neighbouring points, by the sign of the
+    # cumulative surplus sum(p - q) up to there.
     raise NotImplementedError("write your solution here")
 
 
@@ -148,6 +150,8 @@ def clip_and_bound(weights, c):
     Returns:
         tuple (clipped: list of torch.Tensor, bound: float).
     """
+    # Hint: a clipped matrix's largest singular value is at most that of the all-c matrix
+    # of its shape; the network's slope is at most the product over layers.
     raise NotImplementedError("write your solution here")
 
 
@@ -171,6 +175,7 @@ def power_iteration(W, v0, n_iter):
     Returns:
         tuple (sigma: float, u: torch.Tensor (m,), v: torch.Tensor (n,)).
     """
+    # Hint: alternate u = W v and v = W^T u, normalising each; sigma = u^T W v.
     raise NotImplementedError("write your solution here")
 
 
@@ -201,6 +206,8 @@ def critic_w1_estimate(m, steps, seed):
     from gancourse.models import MLPDiscriminator
     from gancourse.training import fit_discriminator
 
+    # Hint: seed first, then fit the critic with loss="wgan" and a gradient penalty, and
+    # evaluate E_P f - E_Q f on fresh samples under torch.no_grad().
     raise NotImplementedError("write your solution here")
 
 

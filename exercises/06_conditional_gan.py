@@ -65,6 +65,8 @@ def condition_input(z, y, n_classes):
     Returns:
         torch.Tensor (B, k + n_classes), same dtype as z.
     """
+    # Hint: check the labels' range first (a ValueError that names y); then build the
+    # one-hot code and concatenate it to z.
     raise NotImplementedError("write your solution here")
 
 
@@ -89,6 +91,8 @@ def mismatched_labels(y, n_classes, seed):
     Returns:
         torch.Tensor (B,), int64.
     """
+    # Hint: adding a random shift from 1 to n_classes - 1, modulo n_classes, never gives
+    # back the true label.
     raise NotImplementedError("write your solution here")
 
 
@@ -116,6 +120,8 @@ def pair_discriminator_loss(logits_real, logits_fake, logits_mismatch, mismatch_
     Returns:
         a scalar torch.Tensor.
     """
+    # Hint: three binary cross-entropies on logits: real pairs to 1, fakes and
+    # mismatched pairs to 0.
     raise NotImplementedError("write your solution here")
 
 
@@ -139,6 +145,8 @@ def per_class_accuracy(predicted, requested, n_classes):
     Returns:
         tuple (overall: float, per_class: np.ndarray of shape (n_classes,)).
     """
+    # Hint: compare the two label arrays once, then average the hits within each requested
+    # class (NaN for a class never requested).
     raise NotImplementedError("write your solution here")
 
 
@@ -163,6 +171,7 @@ def within_class_diversity(x, y, n_classes):
     Returns:
         np.ndarray (n_classes,).
     """
+    # Hint: for each class, all pairwise distances of its images, each pair counted once.
     raise NotImplementedError("write your solution here")
 
 

@@ -120,6 +120,7 @@ def generator_loss(logits_fake):
     Returns:
         torch.Tensor of shape ().
     """
+    # Hint: -log sigmoid(l) = softplus(-l); work with logits, never sigmoid then log.
     ### BEGIN SOLUTION
     return F.softplus(-logits_fake).mean()
     ### END SOLUTION

@@ -97,6 +97,7 @@ def pack_samples(x, pack):
         torch.Tensor of shape (B // pack, pack * d): row i is x[pack*i], ..., x[pack*i + pack - 1]
         side by side.
     """
+    # Hint: consecutive rows side by side is one reshape; no loop is needed.
     ### BEGIN SOLUTION
     return x.reshape(x.shape[0] // pack, pack * x.shape[1])
     ### END SOLUTION
@@ -151,6 +152,8 @@ def bilinear_trajectory(x0, y0, lr, steps, alternating):
     Returns:
         np.ndarray of shape (steps + 1, 2), starting point first.
     """
+    # Hint: alternating play updates x first and lets y react to the new x;
+    # simultaneous play updates both from the old values.
     ### BEGIN SOLUTION
     points = [(x0, y0)]
     x, y = x0, y0
@@ -190,6 +193,7 @@ def modes_with_minibatch_std(steps, seed):
     Returns:
         int, modes captured (0 to 8) by 2500 samples.
     """
+    # Hint: the text above lists every ingredient; count modes with your mode_statistics.
     ### BEGIN SOLUTION
     import gancourse as gc
     from gancourse.models import MLPDiscriminator, MLPGenerator

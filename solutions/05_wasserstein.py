@@ -102,6 +102,8 @@ def optimal_critic_1d(x, p, q):
     Returns:
         tuple (f: np.ndarray of shape (n,), with f[0] = 0; value: float).
     """
+    # Hint: f climbs with slope -1 or +1 between neighbouring points, by the sign of the
+    # cumulative surplus sum(p - q) up to there.
     ### BEGIN SOLUTION
     x, p, q = (np.asarray(a, dtype=float) for a in (x, p, q))
     crossing = np.cumsum(p - q)[:-1]
@@ -168,6 +170,8 @@ def clip_and_bound(weights, c):
     Returns:
         tuple (clipped: list of torch.Tensor, bound: float).
     """
+    # Hint: a clipped matrix's largest singular value is at most that of the all-c matrix
+    # of its shape; the network's slope is at most the product over layers.
     ### BEGIN SOLUTION
     clipped = [w.clamp(-c, c) for w in weights]
     bound = 1.0
@@ -198,6 +202,7 @@ def power_iteration(W, v0, n_iter):
     Returns:
         tuple (sigma: float, u: torch.Tensor (m,), v: torch.Tensor (n,)).
     """
+    # Hint: alternate u = W v and v = W^T u, normalising each; sigma = u^T W v.
     ### BEGIN SOLUTION
     v = v0 / v0.norm()
     for _ in range(n_iter):
@@ -236,6 +241,8 @@ def critic_w1_estimate(m, steps, seed):
     from gancourse.models import MLPDiscriminator
     from gancourse.training import fit_discriminator
 
+    # Hint: seed first, then fit the critic with loss="wgan" and a gradient penalty, and
+    # evaluate E_P f - E_Q f on fresh samples under torch.no_grad().
     ### BEGIN SOLUTION
     gc.seed_everything(seed)
     P, Q = gc.Gaussian1D(0.0, 1.0), gc.Gaussian1D(m, 1.0)

@@ -65,6 +65,8 @@ def condition_input(z, y, n_classes):
     Returns:
         torch.Tensor (B, k + n_classes), same dtype as z.
     """
+    # Hint: check the labels' range first (a ValueError that names y); then build the
+    # one-hot code and concatenate it to z.
     ### BEGIN SOLUTION
     if y.numel() and (int(y.min()) < 0 or int(y.max()) >= n_classes):
         raise ValueError(f"y must hold labels from 0 to {n_classes - 1}, got {y.tolist()}")
@@ -95,6 +97,8 @@ def mismatched_labels(y, n_classes, seed):
     Returns:
         torch.Tensor (B,), int64.
     """
+    # Hint: adding a random shift from 1 to n_classes - 1, modulo n_classes, never gives
+    # back the true label.
     ### BEGIN SOLUTION
     gen = torch.Generator().manual_seed(seed)
     shift = torch.randint(1, n_classes, y.shape, generator=gen)
@@ -126,6 +130,8 @@ def pair_discriminator_loss(logits_real, logits_fake, logits_mismatch, mismatch_
     Returns:
         a scalar torch.Tensor.
     """
+    # Hint: three binary cross-entropies on logits: real pairs to 1, fakes and
+    # mismatched pairs to 0.
     ### BEGIN SOLUTION
     real = F.binary_cross_entropy_with_logits(logits_real, torch.ones_like(logits_real))
     fake = F.binary_cross_entropy_with_logits(logits_fake, torch.zeros_like(logits_fake))
@@ -155,6 +161,8 @@ def per_class_accuracy(predicted, requested, n_classes):
     Returns:
         tuple (overall: float, per_class: np.ndarray of shape (n_classes,)).
     """
+    # Hint: compare the two label arrays once, then average the hits within each requested
+    # class (NaN for a class never requested).
     ### BEGIN SOLUTION
     predicted, requested = np.asarray(predicted), np.asarray(requested)
     hits = predicted == requested
@@ -185,6 +193,7 @@ def within_class_diversity(x, y, n_classes):
     Returns:
         np.ndarray (n_classes,).
     """
+    # Hint: for each class, all pairwise distances of its images, each pair counted once.
     ### BEGIN SOLUTION
     x, y = np.asarray(x, dtype=float), np.asarray(y)
     out = np.full(n_classes, np.nan)
