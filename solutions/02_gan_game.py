@@ -16,7 +16,7 @@
 # %% [markdown]
 # # Exercises 02 · The GAN game and the optimal discriminator
 #
-# Five graded exercises that go with lecture 02.
+# Six graded exercises that go with lecture 02.
 #
 # **How to work.** Write your code where it says `raise NotImplementedError(...)`, keeping the
 # function's name and arguments. Run the cell under each exercise to check your answer: it
@@ -36,6 +36,7 @@
 # | 02.3 The non-saturating generator loss | `generator_loss` | 2 |
 # | 02.4 The value of the game against D* | `generator_criterion` | 2 |
 # | 02.5 Estimating JSD with a trained discriminator | `estimate_js_with_discriminator` | 3 |
+# | 02.6 Write the GAN loop: one iteration of Algorithm 1 | `algorithm1_step` | 4 |
 
 # %%
 import math
@@ -207,6 +208,64 @@ def estimate_js_with_discriminator(x_real, x_fake, steps, seed):
 
 # %%
 check("02.5", estimate_js_with_discriminator)
+
+# %% [markdown]
+# ## Exercise 02.6 · Write the GAN loop: one iteration of Algorithm 1 (4 points)
+#
+# Now play the game yourself, in plain PyTorch, on the line. The generator is
+# $G(z) = \theta_g[0] + \theta_g[1]\,z$ and the discriminator $D(x) = \sigma(\ell(x))$ with the
+# logit $\ell(x) = \theta_d[0] + \theta_d[1]\,x + \theta_d[2]\,x^2$ (a quadratic logit can
+# represent $D^*$ exactly when both distributions are Gaussian). One iteration of Algorithm 1
+# with $k = 1$:
+#
+# 1. **discriminator step**: one gradient step of size `lr_d` *down* the discriminator's loss
+#    $-\frac1m\sum_i \log D(x_i) - \frac1m \sum_i \log(1 - D(G(z_i)))$ (that is, up $V$), with
+#    the generated samples **detached**, so that this step does not move $G$;
+# 2. **generator step**: with the *updated* $D$ and the same $z$, one gradient step of size
+#    `lr_g` down the **non-saturating** loss $-\frac1m \sum_i \log D(G(z_i))$.
+#
+# Plain gradient steps (no optimiser object): $\theta \leftarrow \theta - \text{lr}\cdot\nabla$.
+# The checks compare one step with Algorithm 1's, name the classic mistakes (a missing
+# `detach`, the saturating loss, a discriminator that moves with the generator's loss), and then
+# play 1500 iterations with your step from a poor start: $P_G$ must move onto
+# $P_{data} = \mathcal N(2, 0.75^2)$.
+
+# %%
+def algorithm1_step(theta_g, theta_d, x_real, z, lr_d, lr_g):
+    """One iteration of Algorithm 1 (k = 1) for the GAN on the line described above.
+
+    Inputs:
+        theta_g: torch.Tensor of shape (2,), the generator's shift and scale.
+        theta_d: torch.Tensor of shape (3,), the coefficients of D's logit.
+        x_real: torch.Tensor of shape (m,), real samples.
+        z: torch.Tensor of shape (m,), the noise for both steps.
+        lr_d, lr_g: floats, the two step sizes.
+    Returns:
+        tuple (new_theta_g, new_theta_d): torch.Tensors of shapes (2,) and (3,).
+    """
+    # Hint: work on copies that require gradients (theta.detach().clone().requires_grad_());
+    # torch.autograd.grad(loss, [theta]) gives the gradient; log D = -softplus(-logit) and
+    # log(1 - D) = -softplus(logit) keep every term finite.
+    ### BEGIN SOLUTION
+    theta_g = theta_g.detach().clone().requires_grad_(True)
+    theta_d = theta_d.detach().clone().requires_grad_(True)
+
+    def logit(td, x):
+        return td[0] + td[1] * x + td[2] * x**2
+
+    x_fake = theta_g[0] + theta_g[1] * z
+    d_loss = (F.softplus(-logit(theta_d, x_real)).mean()
+              + F.softplus(logit(theta_d, x_fake.detach())).mean())
+    (grad_d,) = torch.autograd.grad(d_loss, [theta_d])
+    new_d = (theta_d - lr_d * grad_d).detach()
+    g_loss = F.softplus(-logit(new_d, x_fake)).mean()
+    (grad_g,) = torch.autograd.grad(g_loss, [theta_g])
+    return (theta_g - lr_g * grad_g).detach(), new_d
+    ### END SOLUTION
+
+
+# %%
+check("02.6", algorithm1_step)
 
 # %% [markdown]
 # ## Your results

@@ -224,6 +224,9 @@ def failure_message(reply: Reply, function: str, cells: _Cells | None = None
         return "error", f"{function} returned a value that cannot be graded: {reply.error}"
     last = reply.traceback.strip().splitlines()[-3:] if reply.traceback else []
     detail = ("\n    " + "\n    ".join(last)) if last else ""
+    if "backward through the graph a second time" in reply.error:
+        detail += ("\n    (in a GAN this usually means that the discriminator's step "
+                   "backpropagated into the generator: detach G(z) there)")
     return "error", f"{function} raised {reply.error_type}: {reply.error}{detail}"
 
 

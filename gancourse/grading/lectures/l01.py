@@ -12,8 +12,8 @@ from scipy import stats
 
 from ..checks import Registry, expect_close, expect_tensor, expect_true
 
-
 TOPIC = "mle_and_kl"  # the notebooks are 01_mle_and_kl.ipynb
+
 
 def register(reg: Registry) -> None:
     rng = np.random.default_rng(101)

@@ -18,7 +18,50 @@ def _softplus(t):
     return np.logaddexp(0.0, t)
 
 
+# The classic mistakes in writing Algorithm 1, each with what a student should be told.
+MISTAKES = {
+    "no detach": "the generator's step also followed the gradient of the discriminator's loss: "
+                 "in D's step use G(z).detach(), so that D's step cannot move G",
+    "saturating": "the generator minimised mean log(1 - D(G(z))), the saturating loss; this "
+                  "step asks for the non-saturating -mean log D(G(z))",
+    "D moved by G's loss": "after G's step the discriminator moved again, down the generator's "
+                           "loss: step D with its own loss only (zero or ignore its gradient "
+                           "from G's loss)",
+    "old D": "the generator's step used D from before its update; Algorithm 1 lets G answer the "
+             "D that has just been trained",
+}
+
+
+def algorithm1_reference(theta_g, theta_d, x, z, lr_d, lr_g, mistake=None):
+    """Exercise 02.6's step, computed in the grader (float64), or with one of MISTAKES."""
+    import torch
+    import torch.nn.functional as F
+
+    tg = torch.as_tensor(np.asarray(theta_g, dtype=float)).requires_grad_(True)
+    td = torch.as_tensor(np.asarray(theta_d, dtype=float)).requires_grad_(True)
+    x, z = torch.as_tensor(np.asarray(x, dtype=float)), torch.as_tensor(np.asarray(z, dtype=float))
+
+    def logit(d, v):
+        return d[0] + d[1] * v + d[2] * v**2
+
+    fake = tg[0] + tg[1] * z
+    seen = fake if mistake == "no detach" else fake.detach()
+    d_loss = F.softplus(-logit(td, x)).mean() + F.softplus(logit(td, seen)).mean()
+    grad_d, leak = torch.autograd.grad(d_loss, [td, tg], allow_unused=True, retain_graph=True)
+    new_d = (td - lr_d * grad_d).detach().requires_grad_(True)
+    judge = td.detach().requires_grad_(True) if mistake == "old D" else new_d
+    g_loss = (-F.softplus(logit(judge, fake)).mean() if mistake == "saturating"
+              else F.softplus(-logit(judge, fake)).mean())
+    grad_g, grad_dg = torch.autograd.grad(g_loss, [tg, judge])
+    if leak is not None:
+        grad_g = grad_g + leak
+    new_g = (tg - lr_g * grad_g).detach()
+    if mistake == "D moved by G's loss":
+        new_d = new_d - lr_d * grad_dg
+    return new_g.numpy(), new_d.detach().numpy()
+
 TOPIC = "gan_game"  # the notebooks are 02_gan_game.ipynb
+
 
 def register(reg: Registry) -> None:
     import torch
@@ -133,3 +176,62 @@ def register(reg: Registry) -> None:
             expect_true(np.ndim(got) == 0, f"the estimate should be one number, got shape "
                                            f"{np.shape(got)}")
             expect_close(got, truth, what="the JSD estimate", atol=0.03, rtol=0)
+
+    # ---------------------------------------------------------------- 02.6 the GAN loop
+    ex = reg.exercise("02", "02.6", function="algorithm1_step",
+                      title="Write the GAN loop: one iteration of Algorithm 1")
+    states = [(np.array([-1.0, 0.3]), np.array([0.0, 0.0, 0.0])),
+              (np.array([1.5, 1.2]), np.array([-0.7, 0.6, -0.12]))]
+    batches = [(rng.normal(2.0, 0.75, 64), rng.normal(0.0, 1.0, 64)) for _ in states]
+
+    @ex.check(points=2, name="one step equals Algorithm 1's (two states, lr_d = 0.5, lr_g = 0.1)")
+    def _(call):
+        for (tg, td), (x, z) in zip(states, batches):
+            args = [torch.tensor(v) for v in (tg, td, x, z)] + [0.5, 0.1]
+            got = call(*args)
+            expect_true(isinstance(got, tuple) and len(got) == 2,
+                        f"algorithm1_step should return (new_theta_g, new_theta_d), got {got!r}"[:300])
+            new_g, new_d = got
+            expect_tensor(new_g, "new_theta_g")
+            expect_tensor(new_d, "new_theta_d")
+            want_g, want_d = algorithm1_reference(tg, td, x, z, 0.5, 0.1)
+            ok = (np.shape(new_g) == (2,) and np.shape(new_d) == (3,)
+                  and np.allclose(new_g, want_g, rtol=1e-6, atol=1e-9)
+                  and np.allclose(new_d, want_d, rtol=1e-6, atol=1e-9))
+            if ok:
+                continue
+            for mistake, advice in MISTAKES.items():
+                mg, md = algorithm1_reference(tg, td, x, z, 0.5, 0.1, mistake)
+                if np.shape(new_g) == (2,) and np.shape(new_d) == (3,) and \
+                        np.allclose(new_g, mg, rtol=1e-6, atol=1e-9) and \
+                        np.allclose(new_d, md, rtol=1e-6, atol=1e-9):
+                    expect_true(False, f"{mistake}: {advice}")
+            expect_close(new_d, want_d, what="new_theta_d (D's step)", rtol=1e-6, atol=1e-9)
+            expect_close(new_g, want_g, what="new_theta_g (G's step)", rtol=1e-6, atol=1e-9)
+
+    @ex.check(points=2, name="1500 iterations from a poor start move P_G onto N(2, 0.75^2)")
+    def _(call):
+        play = np.random.default_rng(7)
+        tg, td = torch.tensor([-1.0, 0.3]), torch.zeros(3, dtype=torch.float64)
+        tg = tg.double()
+        shifts, scales = [], []
+        for step in range(1500):
+            x = torch.tensor(play.normal(2.0, 0.75, 256))
+            z = torch.tensor(play.normal(0.0, 1.0, 256))
+            tg, td = (torch.as_tensor(np.asarray(v, dtype=float))
+                      for v in call(tg, td, x, z, 0.5, 0.02))
+            expect_true(bool(torch.isfinite(tg).all() and torch.isfinite(td).all()),
+                        f"the parameters stopped being finite at iteration {step}: "
+                        f"theta_g = {tg.tolist()}, theta_d = {td.tolist()}")
+            if step >= 1000:
+                shifts.append(float(tg[0]))
+                scales.append(abs(float(tg[1])))
+        # The game circles around its equilibrium rather than settling (lecture 04), so judge
+        # the average of the last 500 iterations, which is not chaotic: about (1.77, 0.72) for
+        # Algorithm 1 on any CPU; a generator left untrained stays at (-1, 0.3).
+        mean_shift, mean_scale = float(np.mean(shifts)), float(np.mean(scales))
+        expect_true(abs(mean_shift - 2.0) < 0.4 and abs(mean_scale - 0.75) < 0.2,
+                    f"after 1500 iterations G(z) = shift + scale z should hover around "
+                    f"N(2, 0.75^2) (averaged over the last 500: shift within 0.4 of 2, scale "
+                    f"within 0.2 of 0.75); it averaged shift {mean_shift:.3f}, "
+                    f"scale {mean_scale:.3f}")

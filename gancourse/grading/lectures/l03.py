@@ -13,8 +13,8 @@ from scipy.stats import wasserstein_distance
 
 from ..checks import Registry, expect_close, expect_tensor, expect_true
 
-
 TOPIC = "disjoint_supports"  # the notebooks are 03_disjoint_supports.ipynb
+
 
 def register(reg: Registry) -> None:
     import torch

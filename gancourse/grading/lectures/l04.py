@@ -11,8 +11,8 @@ import numpy as np
 
 from ..checks import Registry, expect_close, expect_tensor, expect_true
 
-
 TOPIC = "mode_collapse"  # the notebooks are 04_mode_collapse.ipynb
+
 
 def register(reg: Registry) -> None:
     import torch

@@ -18,8 +18,8 @@ def _pair(got, what: str):
                 f"the result should be a tuple {what}")
     return got
 
-
 TOPIC = "wasserstein"  # the notebooks are 05_wasserstein.ipynb
+
 
 def register(reg: Registry) -> None:
     import torch

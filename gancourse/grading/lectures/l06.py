@@ -16,8 +16,8 @@ from ..checks import Registry, expect_close, expect_raises, expect_tensor, expec
 def _softplus(t: np.ndarray) -> np.ndarray:
     return np.logaddexp(0.0, t)
 
-
 TOPIC = "conditional_gan"  # the notebooks are 06_conditional_gan.ipynb
+
 
 def register(reg: Registry) -> None:
     import torch
