@@ -167,7 +167,7 @@ def write_reports(results: list[SubmissionResult], out: Path) -> dict[str, list[
             writer.writerow(rows[student])
     with (out / CHANGES).open("a", encoding="utf-8") as f:
         f.writelines(line + "\n" for line in log)
-    kept = sorted(set(old_rows) - set(rows[r.student]["student"] for r in results))
+    kept = sorted(set(old_rows) - {r.student for r in results})
     return {"added": added, "regraded": regraded, "kept": kept}
 
 

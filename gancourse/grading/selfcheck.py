@@ -23,6 +23,7 @@ import threading
 from typing import Any, Callable, Iterator
 
 from .checks import CheckFailed, SubmissionFailed, load_registry
+from .grader import failure_message, used_course_message
 from .plain import check_differentiable, from_plain, to_plain
 from .reach import ALLOWED, course_names
 from .sandbox import Limits, Reply
@@ -117,8 +118,6 @@ def check(exercise_id: str, function: Callable[..., Any], *,
     Returns True when all pass, False otherwise (never raises for a wrong answer).
     ``time_limit``: seconds per call of ``function`` (default: the grader's call limit).
     """
-    from .grader import failure_message, used_course_message
-
     if os.environ.get("GANCOURSE_GRADING") == "1":
         return None
     registry = load_registry()
