@@ -209,10 +209,9 @@ assert abs(ends["maximum likelihood (forward KL)"][0]) < 0.01
 assert abs(ends["maximum likelihood (forward KL)"][1] - math.sqrt(4.25)) < 0.01
 
 # %% [markdown] slideshow={"slide_type": "notes"}
-# Like the reverse KL of lecture 01, this objective also has a stationary point between the
-# modes (from $\mu = 0.5$, $s = 1.5$ it stops at $\mu = 0$, $s \approx 1.7$): which one the
-# generator finds depends on where it starts. The real game adds its own dynamics on top, as
-# the next section shows.
+# Like the reverse KL of lecture 01 (which lecture 01 checks), a mode-seeking objective need not
+# reach a mode from every start: where the generator ends depends on where it begins. The real
+# game adds its own dynamics on top, as the next section shows.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 4. Why: the game circles instead of converging
