@@ -39,7 +39,8 @@ from .divergences import (js, js_on_grid, kl, kl_gaussian, kl_mvn, kl_on_grid, r
 from .seeding import numpy_generator, seed_everything, torch_generator
 from .theory import (generator_criterion, optimal_discriminator, value_function,
                      value_function_from_logits, value_on_grid)
-from .wasserstein import emd, emd_1d, kantorovich_dual, monotone_plan_1d, w1_1d, w1_point_clouds
+from .wasserstein import (c_transform, emd, emd_1d, emd_dual, kantorovich_dual, monotone_plan_1d,
+                          w1_1d, w1_point_clouds)
 
 __version__ = "0.1.0"
 
@@ -49,7 +50,8 @@ __all__ = [
     "SwissRoll",
     "kl", "reverse_kl", "js", "kl_on_grid", "reverse_kl_on_grid", "js_on_grid", "kl_gaussian",
     "kl_mvn",
-    "emd", "emd_1d", "w1_1d", "w1_point_clouds", "monotone_plan_1d", "kantorovich_dual",
+    "emd", "emd_1d", "emd_dual", "c_transform", "w1_1d", "w1_point_clouds", "monotone_plan_1d",
+    "kantorovich_dual",
     "optimal_discriminator", "value_function", "value_function_from_logits", "value_on_grid",
     "generator_criterion",
 ]

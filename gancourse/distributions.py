@@ -26,7 +26,7 @@ import math
 
 import numpy as np
 import torch
-from scipy.special import logsumexp
+from scipy.special import logsumexp, ndtr
 
 from ._checks import as_array, as_probability_vector, check_count, check_positive
 from .seeding import Seed, torch_generator
@@ -141,6 +141,13 @@ class GaussianMixture(Distribution):
         log_comp = -0.5 * sq / var - 0.5 * self.dim * np.log(2 * np.pi * var)
         with np.errstate(divide="ignore"):  # a zero weight contributes log 0 = -inf, which is right
             return logsumexp(log_comp + np.log(self.weights), axis=1)
+
+    def cdf(self, x) -> np.ndarray:
+        """P(X <= x) at each point of ``x``, for a 1-D mixture: sum_k w_k Phi((x - mu_k) / s_k)."""
+        if self.dim != 1:
+            raise ValueError(f"cdf is defined for a 1-D mixture, this one has dim={self.dim}")
+        pts = self._points(x)  # (n, 1)
+        return (ndtr((pts - self.means[:, 0]) / self.stds) * self.weights).sum(axis=1)
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(K={self.n_modes}, dim={self.dim})"

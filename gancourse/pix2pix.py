@@ -9,6 +9,8 @@ Our tiny paired task is made from the digits: the input is a digit with its lowe
 out (:func:`mask_lower`), the target the whole digit. The completion is ambiguous (a 3 and a 5
 can share their upper half), and the L1 loss alone answers with the blurred median of the
 possibilities; the adversarial term asks for a completion that looks like a real digit.
+:func:`sharpness` measures the difference: the mean absolute step between neighbouring pixels
+of the completed rows (a blurred completion has smaller steps than real strokes).
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from .losses import d_loss_bce, g_loss_nonsaturating
 from .models import MLPDiscriminator, mlp
 from .seeding import seed_everything
 
-__all__ = ["mask_lower", "Translator", "train_pix2pix"]
+__all__ = ["mask_lower", "sharpness", "Translator", "train_pix2pix"]
 
 
 def mask_lower(x: torch.Tensor, rows: int = 4) -> torch.Tensor:
@@ -34,6 +36,21 @@ def mask_lower(x: torch.Tensor, rows: int = 4) -> torch.Tensor:
     if rows:
         out[:, 8 - rows:, :] = -1.0
     return out.reshape(-1, N_PIXELS)
+
+
+def sharpness(x: torch.Tensor, rows: int = 4) -> float:
+    """Mean |difference| between neighbouring pixels (across and down) in the lowest ``rows``.
+
+    The completed rows of (n, 64) images in [-1, 1]: a blurred completion has smaller steps
+    between neighbours than real pen strokes do.
+    """
+    check_pixel_tensor(x)
+    if not (isinstance(rows, int) and 2 <= rows <= 8):
+        raise ValueError(f"rows must be an integer from 2 to 8, got {rows!r}")
+    low = x.detach().reshape(-1, 8, 8)[:, 8 - rows:, :].float()
+    across = (low[:, :, 1:] - low[:, :, :-1]).abs().mean()
+    down = (low[:, 1:, :] - low[:, :-1, :]).abs().mean()
+    return float((across + down) / 2)
 
 
 class Translator(nn.Module):

@@ -7,10 +7,12 @@
   uniform weights an optimal plan is a permutation (Birkhoff-von Neumann), found by the
   Hungarian algorithm.
 
-Two companions for lecture 05: :func:`monotone_plan_1d`, the plan that moves mass in order
+Companions for lecture 05: :func:`monotone_plan_1d`, the plan that moves mass in order
 (the north-west corner rule on sorted supports: optimal in 1-D for the cost |x - y|, though not
-always the only optimum), and :func:`kantorovich_dual`, the dual linear programme -- the best
-1-Lipschitz "critic" f on a finite set of points, whose value E_P f - E_Q f equals W1
+always the only optimum); :func:`emd_dual`, the dual linear programme with its two potentials
+(phi_i + psi_j <= cost_ij, any cost); :func:`c_transform`, the best partner of one potential;
+and :func:`kantorovich_dual`, the same dual when the cost is a metric, where one 1-Lipschitz
+"critic" f does (psi = -phi = f's partner), whose value E_P f - E_Q f equals W1
 (Kantorovich-Rubinstein duality).
 
 References: Villani, *Optimal Transport* (2009), ch. 6; Arjovsky, Chintala & Bottou (2017),
@@ -25,8 +27,8 @@ from scipy.spatial.distance import cdist
 
 from ._checks import as_array, as_probability_vector
 
-__all__ = ["emd", "emd_1d", "w1_1d", "w1_point_clouds", "monotone_plan_1d",
-           "kantorovich_dual"]
+__all__ = ["emd", "emd_1d", "emd_dual", "c_transform", "w1_1d", "w1_point_clouds",
+           "monotone_plan_1d", "kantorovich_dual"]
 
 
 def emd(p, q, cost, *, atol: float = 1e-6) -> tuple[float, np.ndarray]:
@@ -63,6 +65,48 @@ def emd(p, q, cost, *, atol: float = 1e-6) -> tuple[float, np.ndarray]:
         raise RuntimeError(f"the transport LP failed: {res.message}")
     plan = np.clip(res.x.reshape(n, m), 0.0, None)
     return float(np.sum(plan * c)), plan
+
+
+def emd_dual(p, q, cost, *, atol: float = 1e-6) -> tuple[float, np.ndarray, np.ndarray]:
+    """The dual of :func:`emd`'s linear programme: one potential per distribution.
+
+        max  sum_i phi_i p_i + sum_j psi_j q_j   subject to   phi_i + psi_j <= cost_ij.
+
+    (A shipper charging phi_i to collect at i and psi_j to deliver at j, never more than the
+    cost of carrying it yourself.) Its value equals the EMD (strong LP duality).
+
+    Returns:
+        ``(value, phi, psi)`` with ``phi`` of shape (n,) and ``psi`` of shape (m,).
+    """
+    p = as_probability_vector(p, "p", atol=atol)
+    q = as_probability_vector(q, "q", atol=atol)
+    c = as_array(cost, "cost", ndim=2)
+    n, m = p.size, q.size
+    if c.shape != (n, m):
+        raise ValueError(f"cost must have shape (len(p), len(q)) = {(n, m)}, got {c.shape}")
+    # variables [phi, psi]; row i*m + j: phi_i + psi_j <= c_ij
+    A = np.hstack([np.kron(np.eye(n), np.ones((m, 1))), np.kron(np.ones((n, 1)), np.eye(m))])
+    res = linprog(-np.concatenate([p / p.sum(), q / q.sum()]), A_ub=A, b_ub=c.ravel(),
+                  bounds=(None, None), method="highs-ds",
+                  options={"primal_feasibility_tolerance": 1e-10,
+                           "dual_feasibility_tolerance": 1e-10})
+    if res.status != 0:  # cannot happen: phi = psi = min(cost) / 2 is feasible, value bounded
+        raise RuntimeError(f"the dual transport LP failed: {res.message}")
+    return float(-res.fun), res.x[:n], res.x[n:]
+
+
+def c_transform(phi, cost) -> np.ndarray:
+    """The best partner of the potential ``phi``: psi_j = min_i (cost_ij - phi_i).
+
+    The largest psi with phi_i + psi_j <= cost_ij for all i, j. When the cost is a metric,
+    psi is 1-Lipschitz (a minimum of 1-Lipschitz functions), and a 1-Lipschitz f has
+    partner -f -- which is why one critic replaces the two potentials.
+    """
+    phi = as_array(phi, "phi", ndim=1)
+    c = as_array(cost, "cost", ndim=2)
+    if c.shape[0] != phi.size:
+        raise ValueError(f"cost must have one row per value of phi ({phi.size}), got {c.shape}")
+    return (c - phi[:, None]).min(axis=0)
 
 
 def emd_1d(x_p, p, x_q, q, *, atol: float = 1e-6) -> tuple[float, np.ndarray]:

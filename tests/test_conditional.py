@@ -7,7 +7,7 @@ import torch
 from gancourse.conditional import (evaluate_digits, generate, make_digit_cgan, make_ring_cgan,
                                    ring_condition_rate)
 from gancourse.digits import DigitClassifier, load_digits_split, within_class_diversity
-from gancourse.pix2pix import mask_lower, train_pix2pix
+from gancourse.pix2pix import mask_lower, sharpness, train_pix2pix
 
 
 @pytest.fixture(scope="module")
@@ -66,6 +66,18 @@ def test_pix2pix_masks_and_trains(split):
         mask_lower(split.x_test, rows=9)
     with pytest.raises(ValueError, match="inputs and targets"):
         train_pix2pix(split.x_test[:4], split.x_test[:3])
+
+
+def test_sharpness_by_hand():
+    flat = -torch.ones(2, 64)
+    assert sharpness(flat) == 0.0
+    stripes = -torch.ones(1, 8, 8)
+    stripes[:, :, ::2] = 1.0  # columns alternate -1, 1: every step across is 2, none down
+    assert sharpness(stripes.reshape(1, 64)) == pytest.approx((2.0 + 0.0) / 2)
+    blurred = torch.zeros(1, 64)  # mid-grey everywhere: no steps at all
+    assert sharpness(blurred) == 0.0
+    with pytest.raises(ValueError, match="rows"):
+        sharpness(flat, rows=1)
 
 
 def test_saved_cgan_benchmark_is_complete(tmp_path):

@@ -41,6 +41,16 @@ def test_gaussian_and_mixture_pdf_match_scipy():
     np.testing.assert_allclose(mix.log_pdf(x.reshape(-1, 1)), np.log(ref), rtol=1e-12)
 
 
+def test_mixture_cdf_matches_scipy():
+    mix = gc.GaussianMixture([-1.0, 2.5], [0.5, 1.5], [0.3, 0.7])
+    x = np.linspace(-5, 8, 41)
+    expected = 0.3 * stats.norm.cdf(x, -1.0, 0.5) + 0.7 * stats.norm.cdf(x, 2.5, 1.5)
+    np.testing.assert_allclose(mix.cdf(x), expected, rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(gc.Gaussian1D(1.0, 2.0).cdf([1.0]), [0.5])
+    with pytest.raises(ValueError, match="1-D mixture"):
+        gc.Ring().cdf(np.zeros((2, 2)))
+
+
 def test_2d_mixture_pdf_matches_scipy(rng):
     ring = gc.Ring()
     x = rng.normal(size=(50, 2))

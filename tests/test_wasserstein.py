@@ -153,6 +153,32 @@ def test_kantorovich_dual_equals_the_primal(rng):
     assert value == pytest.approx(gc.emd(p, q, cost)[0], abs=1e-8)
 
 
+def test_two_potential_dual_equals_the_primal_for_any_cost(rng):
+    for _ in range(10):
+        n, m = int(rng.integers(2, 7)), int(rng.integers(2, 7))
+        p, q = random_prob(rng, n), random_prob(rng, m)
+        cost = rng.uniform(0, 3, size=(n, m))  # not a metric: the two potentials are needed
+        value, phi, psi = gc.emd_dual(p, q, cost)
+        assert value == pytest.approx(gc.emd(p, q, cost)[0], abs=1e-8)
+        assert np.all(phi[:, None] + psi[None, :] <= cost + 1e-9)
+        # the c-transform is the best partner: feasible, no worse, and tight in every column
+        best = gc.c_transform(phi, cost)
+        assert np.all(phi[:, None] + best[None, :] <= cost + 1e-12) and np.all(best >= psi - 1e-9)
+        assert np.allclose((cost - phi[:, None] - best[None, :]).min(axis=0), 0.0)
+
+
+def test_a_lipschitz_potential_is_its_own_partner_up_to_sign(rng):
+    """With a metric cost, f 1-Lipschitz gives c_transform(f) = -f; not so otherwise."""
+    x = np.sort(rng.normal(size=9))
+    cost = np.abs(x[:, None] - x[None, :])
+    f = np.sin(x)  # |cos| <= 1: 1-Lipschitz
+    np.testing.assert_allclose(gc.c_transform(f, cost), -f, atol=1e-12)
+    steep = 3 * x
+    assert np.any(gc.c_transform(steep, cost) < -steep - 1e-6)
+    with pytest.raises(ValueError, match="one row per value of phi"):
+        gc.c_transform(f[:3], cost)
+
+
 def test_dual_and_monotone_plan_reject_bad_input():
     with pytest.raises(ValueError, match="one mass per point"):
         gc.kantorovich_dual([0.0, 1.0, 2.0], [0.5, 0.5], [0.5, 0.5])
