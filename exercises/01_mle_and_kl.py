@@ -34,7 +34,7 @@
 # | 01.1 Gaussian log-likelihood | `gaussian_log_likelihood` | 2 |
 # | 01.2 KL divergence of discrete distributions | `kl_divergence` | 3 |
 # | 01.3 Negative log-likelihood in PyTorch | `gaussian_nll` | 3 |
-# | 01.4 Maximum likelihood by gradient descent | `fit_gaussian_by_gradient_descent` | 2 |
+# | 01.4 Maximum likelihood by gradient descent | `fit_gaussian_by_gradient_descent` | 3 |
 
 # %%
 import math
@@ -126,7 +126,7 @@ def gaussian_nll(x, mu, log_sigma):
 check("01.3", gaussian_nll)
 
 # %% [markdown]
-# ## Exercise 01.4 · Maximum likelihood by gradient descent (2 points)
+# ## Exercise 01.4 · Maximum likelihood by gradient descent (3 points)
 #
 # A small experiment: fit $(\mu, \sigma)$ to data by minimising your `gaussian_nll` with a
 # PyTorch optimiser, starting from $\mu = 0$, $\log\sigma = 0$. For a Gaussian the answer is

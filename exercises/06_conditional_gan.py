@@ -16,7 +16,7 @@
 # %% [markdown]
 # # Exercises 06 · Conditional GANs
 #
-# Five graded exercises that go with lecture 06.
+# Six graded exercises that go with lecture 06.
 #
 # **How to work.** Write your code where it says `raise NotImplementedError(...)`, keeping the
 # function's name and arguments. Run the cell under each exercise to check your answer: it
@@ -26,8 +26,9 @@
 # **A fresh start.** `python3 course.py fresh exercises/06` writes a new copy of this
 # notebook and keeps yours beside it (nothing is overwritten).
 #
-# **Rules.** Use NumPy and PyTorch; don't call the `gancourse` functions that solve the
-# exercise for you. Your teacher grades with further, hidden tests of the same functions.
+# **Rules.** Use NumPy and PyTorch; except in 06.6, an experiment with the course's cGAN, don't
+# call the `gancourse` functions that solve the exercise for you. Your teacher grades with
+# further, hidden tests of the same functions.
 #
 # | exercise | function | points |
 # |---|---|---|
@@ -36,6 +37,7 @@
 # | 06.3 The pair discriminator's loss | `pair_discriminator_loss` | 2 |
 # | 06.4 Accuracy per requested class | `per_class_accuracy` | 2 |
 # | 06.5 Diversity within a class | `within_class_diversity` | 2 |
+# | 06.6 What mismatched pairs buy: an experiment | `mismatch_experiment` | 3 |
 
 # %%
 import numpy as np
@@ -177,6 +179,37 @@ def within_class_diversity(x, y, n_classes):
 
 # %%
 check("06.5", within_class_diversity)
+
+# %% [markdown]
+# ## Exercise 06.6 · What mismatched pairs buy: an experiment (3 points)
+#
+# Lecture 06 claims that mismatched real pairs — a real $x$ shown with a wrong label, to be
+# rejected — make $G$ respect $y$ sooner. Test it on the ring. For each of
+# `mismatch=True` and `mismatch=False`, build the ring cGAN with
+# `gancourse.conditional.make_ring_cgan(seed=seed, steps=steps, mismatch=..., device="cpu")`,
+# train it (`trainer.train()`), and measure `ring_condition_rate(trainer.G)`: the share of
+# $G(z \mid y)$ samples that land within 3 standard deviations of the mode asked for. Return
+# the two rates. The checks train at two budgets and two seeds: early on (400 steps),
+# mismatches should lead clearly; given twice the steps, the plain cGAN catches up.
+
+# %%
+def mismatch_experiment(steps, seed):
+    """The ring cGAN's condition rate with and without mismatched pairs.
+
+    Inputs:
+        steps: int, training steps of each run.
+        seed: int, seeds both runs (the same networks at the start).
+    Returns:
+        tuple (rate_with_mismatch: float, rate_without: float), each in [0, 1].
+    """
+    from gancourse.conditional import make_ring_cgan, ring_condition_rate
+
+    # Hint: two runs that differ only in mismatch=True / False; train each, then measure.
+    raise NotImplementedError("write your solution here")
+
+
+# %%
+check("06.6", mismatch_experiment)
 
 # %% [markdown]
 # ## Your results

@@ -33,8 +33,8 @@
 # |---|---|---|
 # | 02.1 The optimal discriminator | `optimal_discriminator` | 2 |
 # | 02.2 The discriminator's loss on logits | `discriminator_loss` | 3 |
-# | 02.3 The non-saturating generator loss | `generator_loss` | 2 |
-# | 02.4 The value of the game against D* | `generator_criterion` | 2 |
+# | 02.3 The non-saturating generator loss | `generator_loss` | 3 |
+# | 02.4 The value of the game against D* | `generator_criterion` | 3 |
 # | 02.5 Estimating JSD with a trained discriminator | `estimate_js_with_discriminator` | 3 |
 # | 02.6 Write the GAN loop: one iteration of Algorithm 1 | `algorithm1_step` | 4 |
 
@@ -107,7 +107,7 @@ def discriminator_loss(logits_real, logits_fake):
 check("02.2", discriminator_loss)
 
 # %% [markdown]
-# ## Exercise 02.3 · The non-saturating generator loss (2 points)
+# ## Exercise 02.3 · The non-saturating generator loss (3 points)
 #
 # The generator minimises $-\frac1m\sum \log D(G(z_i))$ (lecture 02, section 5). Write it on
 # logits, stable for very negative logits (a discriminator that rejects the fakes).
@@ -131,7 +131,7 @@ def generator_loss(logits_fake):
 check("02.3", generator_loss)
 
 # %% [markdown]
-# ## Exercise 02.4 · The value of the game against D* (2 points)
+# ## Exercise 02.4 · The value of the game against D* (3 points)
 #
 # $C(G) = \max_D V(G, D) = \int p_{data}\log D^* + p_g \log(1 - D^*)\,dx$. Compute it for
 # densities given on a grid, with the trapezoidal rule (`np.trapezoid`). Terms where a density

@@ -26,18 +26,18 @@
 # **A fresh start.** `python3 course.py fresh exercises/05` writes a new copy of this
 # notebook and keeps yours beside it (nothing is overwritten).
 #
-# **Rules.** Use NumPy, SciPy's `linprog` and PyTorch; in 05.1–05.5 don't call the `gancourse`
-# functions that solve the exercise for you (05.6 asks you to use the course's critic trainer).
+# **Rules.** Use NumPy, SciPy's `linprog` and PyTorch; except in 05.5, which asks you to use the
+# course's critic trainer, don't call the `gancourse` functions that solve the exercise for you.
 # Your teacher grades with further, hidden tests of the same functions.
 #
 # | exercise | function | points |
 # |---|---|---|
 # | 05.1 The earth mover's distance as a linear programme | `emd_linear_programme` | 2 |
 # | 05.2 The optimal critic on the line | `optimal_critic_1d` | 2 |
-# | 05.3 The gradient penalty | `gradient_penalty` | 2 |
-# | 05.4 Weight clipping and the slope it allows | `clip_and_bound` | 2 |
-# | 05.5 Power iteration for the spectral norm | `power_iteration` | 2 |
-# | 05.6 A critic estimates W1 | `critic_w1_estimate` | 2 |
+# | 05.3 Weight clipping and the slope it allows | `clip_and_bound` | 2 |
+# | 05.4 Power iteration for the spectral norm | `power_iteration` | 2 |
+# | 05.5 A critic estimates W1 | `critic_w1_estimate` | 2 |
+# | 05.6 Write WGAN-GP's critic step | `wgan_gp_critic_step` | 4 |
 
 # %%
 import numpy as np
@@ -116,43 +116,7 @@ def optimal_critic_1d(x, p, q):
 check("05.2", optimal_critic_1d)
 
 # %% [markdown]
-# ## Exercise 05.3 · The gradient penalty (2 points)
-#
-# The critic here is a tiny network given by its weights,
-# $f(x) = w_2^\top \tanh(W_1 x + b_1)$. Mix $\hat x = \epsilon\, x_{real} + (1 - \epsilon)\,
-# x_{fake}$ with one $\epsilon$ per sample (given), and return
-# $\lambda\,\mathrm{mean}_i (\|\nabla_x f(\hat x_i)\|_2 - 1)^2$.
-# The penalty must train the critic: keep the graph (`create_graph=True`), so that it can be
-# differentiated with respect to `W1`, `b1` and `w2`.
-
-# %%
-def gradient_penalty(x_real, x_fake, eps, W1, b1, w2, lam):
-    """WGAN-GP's penalty for f(x) = w2 . tanh(W1 x + b1).
-
-    Inputs:
-        x_real, x_fake: torch.Tensor (B, d).
-        eps: torch.Tensor (B,), mixing weights in [0, 1].
-        W1: torch.Tensor (h, d); b1: torch.Tensor (h,); w2: torch.Tensor (h,).
-        lam: float, the penalty weight.
-    Returns:
-        a scalar torch.Tensor.
-    """
-    # Hint: x_hat must require gradients; torch.autograd.grad(f(x_hat).sum(), x_hat, ...)
-    # gives every sample's gradient at once, because samples do not interact.
-    ### BEGIN SOLUTION
-    x_hat = eps[:, None] * x_real + (1 - eps[:, None]) * x_fake
-    x_hat = x_hat.detach().requires_grad_(True)
-    scores = torch.tanh(x_hat @ W1.T + b1) @ w2
-    (grad,) = torch.autograd.grad(scores.sum(), x_hat, create_graph=True)
-    return lam * ((grad.norm(dim=1) - 1) ** 2).mean()
-    ### END SOLUTION
-
-
-# %%
-check("05.3", gradient_penalty)
-
-# %% [markdown]
-# ## Exercise 05.4 · Weight clipping and the slope it allows (2 points)
+# ## Exercise 05.3 · Weight clipping and the slope it allows (2 points)
 #
 # The original WGAN clamps every weight to $[-c, c]$. Return the clipped weight matrices (new
 # tensors; leave the inputs unchanged) and the largest Lipschitz constant a network with these
@@ -183,10 +147,10 @@ def clip_and_bound(weights, c):
 
 
 # %%
-check("05.4", clip_and_bound)
+check("05.3", clip_and_bound)
 
 # %% [markdown]
-# ## Exercise 05.5 · Power iteration for the spectral norm (2 points)
+# ## Exercise 05.4 · Power iteration for the spectral norm (2 points)
 #
 # From the given start `v0`, repeat `n_iter` times: $u \leftarrow W v / \|W v\|$,
 # $v \leftarrow W^\top u / \|W^\top u\|$. Return $\sigma = u^\top W v$ and the final $u$, $v$.
@@ -215,10 +179,10 @@ def power_iteration(W, v0, n_iter):
 
 
 # %%
-check("05.5", power_iteration)
+check("05.4", power_iteration)
 
 # %% [markdown]
-# ## Exercise 05.6 · A critic estimates W1 (2 points)
+# ## Exercise 05.5 · A critic estimates W1 (2 points)
 #
 # Use `gancourse.training.fit_discriminator` with `loss="wgan"` and a gradient penalty
 # (`gp_weight=10.0`) to train `MLPDiscriminator(1, (64, 64))` on 4096 samples of
@@ -257,7 +221,63 @@ def critic_w1_estimate(m, steps, seed):
 
 
 # %%
-check("05.6", critic_w1_estimate)
+check("05.5", critic_w1_estimate)
+
+# %% [markdown]
+# ## Exercise 05.6 · Write WGAN-GP's critic step (4 points)
+#
+# Now write the critic's step yourself, in plain PyTorch, on the line. The critic is a small
+# network given by its weights, $f(x) = \sum_k a_k \tanh(b_k x + c_k)$, with `theta_f` a
+# $(3, h)$ tensor whose rows are $a$, $b$, $c$. One critic step of WGAN-GP (Gulrajani et al.
+# 2017, Algorithm 1, with a plain gradient step instead of Adam):
+#
+# 1. mix $\hat x_i = \epsilon_i\, x^{real}_i + (1 - \epsilon_i)\, x^{fake}_i$ with the given
+#    $\epsilon$;
+# 2. the loss $L = \mathrm{mean}_i f(x^{fake}_i) - \mathrm{mean}_i f(x^{real}_i) +
+#    \lambda\,\mathrm{mean}_i (|f'(\hat x_i)| - 1)^2$, with the slopes $f'(\hat x)$ from
+#    `torch.autograd.grad(..., create_graph=True)`, so that the penalty's own gradient reaches
+#    `theta_f`;
+# 3. return $\theta_f - \text{lr}\cdot\nabla_{\theta_f} L$, a new tensor.
+#
+# The generated samples `x_fake` come ready-made: in a full WGAN they are $G(z)$, detached, so
+# that the critic's step cannot move the generator. The checks compare one step with WGAN-GP's
+# and name the classic mistakes (no penalty, the wrong sign, the penalty at the wrong points,
+# a squared slope, one norm for the whole batch, the GAN's cross-entropy); then they run 300 of
+# your steps on $P = \mathcal N(0, 1)$ against $Q = \mathcal N(1.5, 1)$: the estimate
+# $\mathbb{E}_P f - \mathbb{E}_Q f$ must reach the penalised optimum, a little above
+# $W_1 = 1.5$ (lecture 05, section 4).
+
+# %%
+def wgan_gp_critic_step(theta_f, x_real, x_fake, eps, lam, lr):
+    """One gradient step of WGAN-GP's critic f(x) = sum_k a_k tanh(b_k x + c_k).
+
+    Inputs:
+        theta_f: torch.Tensor (3, h), rows a, b, c of the critic.
+        x_real, x_fake: torch.Tensor (m,), real and generated samples.
+        eps: torch.Tensor (m,), mixing weights in [0, 1].
+        lam: float, the penalty weight; lr: float, the step size.
+    Returns:
+        torch.Tensor (3, h), the critic after one step down its loss.
+    """
+    # Hint: start from theta = theta_f.detach().clone().requires_grad_(True); write f(theta, x)
+    # with broadcasting (x[:, None] against the h units); x_hat needs requires_grad_(True) too.
+    ### BEGIN SOLUTION
+    theta = theta_f.detach().clone().requires_grad_(True)
+
+    def f(v):
+        a, b, c = theta
+        return (a * torch.tanh(b * v[:, None] + c)).sum(dim=1)
+
+    x_hat = (eps * x_real + (1 - eps) * x_fake).detach().requires_grad_(True)
+    (slope,) = torch.autograd.grad(f(x_hat).sum(), x_hat, create_graph=True)
+    loss = f(x_fake).mean() - f(x_real).mean() + lam * ((slope.abs() - 1) ** 2).mean()
+    (grad,) = torch.autograd.grad(loss, theta)
+    return (theta - lr * grad).detach()
+    ### END SOLUTION
+
+
+# %%
+check("05.6", wgan_gp_critic_step)
 
 # %% [markdown]
 # ## Your results
@@ -271,9 +291,12 @@ summary("05")
 # %% [markdown]
 # ## Going further (not graded)
 #
-# * In 05.6, train without the penalty (`gp_weight=0`) for 500 and then 1000 steps. What
+# * In 05.5, train without the penalty (`gp_weight=0`) for 500 and then 1000 steps. What
 #   happens to the "estimate", and why can't it settle?
 # * Try `gp_weight` 1, 10 and 100 with $m = 2$. Which way is the estimate biased, and why does
 #   a softer penalty let it drift further?
-# * In 05.5, start from a `v0` orthogonal to the top right-singular vector. What does power
+# * In 05.4, start from a `v0` orthogonal to the top right-singular vector. What does power
 #   iteration converge to (in exact arithmetic, and in floating point)?
+# * Run your 05.6 step 600 times on lecture 05's pair, $P = \mathcal N(0, 1)$ against
+#   $Q = \tfrac12\mathcal N(-2, 0.5^2) + \tfrac12\mathcal N(2, 0.5^2)$, from five random
+#   starts. How many find the tent? Does a smaller `lam` help, and what does it cost?

@@ -1,5 +1,6 @@
-"""Exercise 02.6 (write one iteration of Algorithm 1) is graded by behaviour: the classic
-mistakes lose the points with a message that names them, and Algorithm 1 itself passes."""
+"""Exercises 02.6 (one iteration of Algorithm 1) and 05.6 (WGAN-GP's critic step) are graded
+by behaviour: the classic mistakes lose the points with a message that names them, and the
+correct step passes."""
 
 from __future__ import annotations
 
@@ -67,5 +68,64 @@ def test_a_second_backward_through_g_says_detach(capsys):
 ])
 def test_each_classic_mistake_is_named(capsys, mistake, says):
     assert check("02.6", make_step(mistake)) is False
+    out = capsys.readouterr().out
+    assert says in out, out
+
+
+# ---------------------------------------------------------------- 05.6 WGAN-GP's critic step
+def make_critic_step(mistake=None):
+    """WGAN-GP's critic step as a student might write it, with one classic mistake (or none)."""
+    def step(theta_f, x_real, x_fake, eps, lam, lr):
+        theta = theta_f.detach().clone().requires_grad_(True)
+
+        def f(v):
+            a, b, c = theta
+            return (a * torch.tanh(b * v[:, None] + c)).sum(dim=1)
+
+        if mistake == "eps swapped":
+            mixed = (1 - eps) * x_real + eps * x_fake
+        else:
+            mixed = eps * x_real + (1 - eps) * x_fake
+        at = {"penalty at real points": x_real, "penalty at fake points": x_fake}.get(mistake,
+                                                                                     mixed)
+        x_hat = at.detach().clone().requires_grad_(True)
+        (slope,) = torch.autograd.grad(f(x_hat).sum(), x_hat,
+                                       create_graph=mistake != "no graph")
+        if mistake == "squared norm":
+            penalty = ((slope**2 - 1) ** 2).mean()
+        elif mistake == "one norm for the batch":
+            penalty = (slope.norm() - 1) ** 2
+        else:
+            penalty = ((slope.abs() - 1) ** 2).mean()
+        if mistake == "GAN loss":
+            gap = F.softplus(-f(x_real)).mean() + F.softplus(f(x_fake)).mean()
+        elif mistake == "wrong sign":
+            gap = f(x_real).mean() - f(x_fake).mean()
+        else:
+            gap = f(x_fake).mean() - f(x_real).mean()
+        loss = gap + (0 if mistake == "no penalty" else lam * penalty)
+        (grad,) = torch.autograd.grad(loss, theta, allow_unused=True)
+        return (theta + lr * grad if mistake == "ascent" else theta - lr * grad).detach()
+    return step
+
+
+def test_the_critic_step_passes(capsys):
+    assert check("05.6", make_critic_step()) is True
+
+
+@pytest.mark.parametrize("mistake,says", [
+    ("no penalty", "no penalty: the penalty did not change the step"),
+    ("no graph", "no penalty: the penalty did not change the step"),  # create_graph forgotten
+    ("wrong sign", "wrong sign: the critic was pushed the wrong way"),
+    ("ascent", "ascent: the step went up the loss"),
+    ("penalty at real points", "penalty at real points"),
+    ("penalty at fake points", "penalty at fake points"),
+    ("eps swapped", "eps swapped: the mixing weights are swapped"),
+    ("squared norm", "squared norm: the penalty used the squared slope"),
+    ("one norm for the batch", "one norm for the batch: the penalty took one norm"),
+    ("GAN loss", "GAN loss: the critic used the GAN's cross-entropy"),
+])
+def test_each_critic_mistake_is_named_and_loses_points(capsys, mistake, says):
+    assert check("05.6", make_critic_step(mistake)) is False
     out = capsys.readouterr().out
     assert says in out, out

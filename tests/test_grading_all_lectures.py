@@ -57,3 +57,21 @@ def test_solutions_full_marks_exercises_zero(tmp_path, solution):
     assert raised["solution"] == [], (lecture, raised["solution"])
     assert all("NotImplementedError" in line for line in raised["exercise"]), \
         (lecture, raised["exercise"])
+
+
+@pytest.mark.parametrize("solution", SOLUTIONS, ids=lambda p: p.stem)
+def test_points_rise_and_the_notebook_states_them(solution):
+    """3-6 exercises whose points never fall from one to the next (COURSE.md: rising
+    difficulty), and the notebook's table and headings give each exercise's real points."""
+    import re
+
+    exercises = load_registry().for_lecture(solution.stem[:2])
+    points = [ex.points for ex in exercises]
+    assert 3 <= len(points) <= 6 and points == sorted(points), (solution.stem, points)
+    text = solution.read_text(encoding="utf-8")
+    for ex in exercises:
+        shown = f"{ex.points:g}"
+        assert re.search(rf"^# \| {re.escape(ex.id)} .*\| {shown} \|$", text, re.M), \
+            f"{solution.name}: the table should give {ex.id} {shown} points"
+        assert re.search(rf"^# ## Exercise {re.escape(ex.id)} · .*\({shown} points?\)$", text,
+                         re.M), f"{solution.name}: the heading of {ex.id} should say {shown} points"

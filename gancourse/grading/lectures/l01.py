@@ -92,7 +92,7 @@ def register(reg: Registry) -> None:
                       title="Maximum likelihood by gradient descent")
     data = rng.normal(3.0, 0.5, size=1000)
 
-    @ex.check(points=2, name="reaches the closed-form MLE (sample mean and std) within 0.01")
+    @ex.check(points=3, name="reaches the closed-form MLE (sample mean and std) within 0.01")
     def _(call):
         got = call(data, 2000, 0.05)
         expect_true(isinstance(got, (tuple, list)) and len(got) == 2,

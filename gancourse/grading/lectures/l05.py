@@ -1,7 +1,9 @@
 """Public checks for exercises 05: Wasserstein GAN and the earth mover's distance.
 
 Expected values come from independent references computed here: scipy's 1-D Wasserstein
-distance, closed-form gradients of the tiny critic, numpy's SVD.
+distance, numpy's SVD, a float64 autograd reference of WGAN-GP's critic step (with the
+classic mistakes, to name them), and the gradient penalty's pointwise optimum
+(``gancourse.critics``, tested against SciPy on its own).
 """
 
 from __future__ import annotations
@@ -19,6 +21,67 @@ def _pair(got, what: str):
     return got
 
 TOPIC = "wasserstein"  # the notebooks are 05_wasserstein.ipynb
+
+# Exercise 05.6's critic: f(x) = sum_k a_k tanh(b_k x + c_k), theta_f = (a, b, c) as rows.
+# The classic mistakes in writing WGAN-GP's critic step, each with what a student should hear.
+CRITIC_MISTAKES = {
+    "no penalty": "the penalty did not change the step: add lam * mean((|f'(x_hat)| - 1)^2) "
+                  "to the loss, with the gradient taken with create_graph=True so that the "
+                  "penalty's own gradient reaches theta_f",
+    "wrong sign": "the critic was pushed the wrong way: its loss is mean f(x_fake) - mean "
+                  "f(x_real) (+ the penalty), so that f rises on real samples",
+    "ascent": "the step went up the loss: theta_f - lr * gradient, not plus",
+    "penalty at real points": "the penalty was taken at the real samples; take it at "
+                              "x_hat = eps * x_real + (1 - eps) * x_fake",
+    "penalty at fake points": "the penalty was taken at the generated samples; take it at "
+                              "x_hat = eps * x_real + (1 - eps) * x_fake",
+    "eps swapped": "the mixing weights are swapped: x_hat = eps * x_real + (1 - eps) * x_fake",
+    "squared norm": "the penalty used the squared slope, (f'^2 - 1)^2; WGAN-GP penalises "
+                    "(|f'| - 1)^2",
+    "one norm for the batch": "the penalty took one norm over the whole batch; take |f'(x_hat_i)| "
+                              "per sample, then the mean of (|f'| - 1)^2",
+    "GAN loss": "the critic used the GAN's cross-entropy (a sigmoid and a log); a WGAN critic's "
+                "loss is the plain difference of means",
+}
+
+
+def critic_of(theta_f, x):
+    """Exercise 05.6's critic f(x) = sum_k a_k tanh(b_k x + c_k) at the points ``x`` (m,)."""
+    import torch
+
+    a, b, c = theta_f
+    return (a * torch.tanh(b * x[:, None] + c)).sum(dim=1)
+
+
+def critic_step_reference(theta_f, x_real, x_fake, eps, lam, lr, mistake=None):
+    """Exercise 05.6's step, computed in the grader (float64), or with one of CRITIC_MISTAKES."""
+    import torch
+    import torch.nn.functional as F
+
+    th = torch.as_tensor(np.asarray(theta_f, dtype=float)).requires_grad_(True)
+    x_real, x_fake, eps = (torch.as_tensor(np.asarray(v, dtype=float))
+                           for v in (x_real, x_fake, eps))
+    mix = (1 - eps) * x_real + eps * x_fake if mistake == "eps swapped" \
+        else eps * x_real + (1 - eps) * x_fake
+    where = {"penalty at real points": x_real, "penalty at fake points": x_fake}.get(mistake, mix)
+    x_hat = where.clone().requires_grad_(True)
+    (slope,) = torch.autograd.grad(critic_of(th, x_hat).sum(), x_hat, create_graph=True)
+    if mistake == "squared norm":
+        penalty = ((slope**2 - 1) ** 2).mean()
+    elif mistake == "one norm for the batch":
+        penalty = (slope.norm() - 1) ** 2
+    else:
+        penalty = ((slope.abs() - 1) ** 2).mean()
+    f_real, f_fake = critic_of(th, x_real), critic_of(th, x_fake)
+    if mistake == "GAN loss":
+        gap = F.softplus(-f_real).mean() + F.softplus(f_fake).mean()
+    elif mistake == "wrong sign":
+        gap = f_real.mean() - f_fake.mean()
+    else:
+        gap = f_fake.mean() - f_real.mean()
+    loss = gap + (0.0 if mistake == "no penalty" else lam * penalty)
+    (grad,) = torch.autograd.grad(loss, th)
+    return (th + lr * grad if mistake == "ascent" else th - lr * grad).detach().numpy()
 
 
 def register(reg: Registry) -> None:
@@ -81,44 +144,8 @@ def register(reg: Registry) -> None:
         expect_true(np.all(np.abs(np.diff(f)) <= np.diff(x) + 1e-9),
                     "f must be 1-Lipschitz: |f[k+1] - f[k]| <= x[k+1] - x[k]")
 
-    # ---------------------------------------------------------------- 05.3 penalty
-    ex = reg.exercise("05", "05.3", function="gradient_penalty",
-                      title="The gradient penalty")
-    B, d, h = 5, 3, 4
-    xr, xf = rng.normal(size=(B, d)), rng.normal(size=(B, d)) + 1.0
-    eps = rng.uniform(size=B)
-    W1, b1, w2 = rng.normal(size=(h, d)), rng.normal(size=h), rng.normal(size=h)
-
-    def reference(W1_=W1):
-        x_hat = eps[:, None] * xr + (1 - eps[:, None]) * xf
-        a = np.tanh(x_hat @ W1_.T + b1)  # (B, h)
-        grad = ((1 - a**2) * w2) @ W1_  # (B, d): closed-form gradient of w2 . tanh(W1 x + b1)
-        return 3.0 * np.mean((np.linalg.norm(grad, axis=1) - 1) ** 2)
-
-    args = [torch.tensor(a) for a in (xr, xf, eps, W1, b1, w2)] + [3.0]
-
-    @ex.check(points=1, name="value against the closed-form gradient of the critic")
-    def _(call):
-        got = call(*args)
-        expect_tensor(got, "gradient_penalty(...)")
-        expect_close(np.reshape(got, ()), reference(), what="the penalty", rtol=1e-9)
-
-    @ex.check(points=1, name="the penalty trains the critic: its gradient with respect to W1")
-    def _(call):
-        _, grads = call.with_grad(*args, wrt=[3])
-        step, numeric = 1e-6, np.zeros_like(W1)
-        for idx in np.ndindex(W1.shape):  # central differences of the reference
-            up, down = W1.copy(), W1.copy()
-            up[idx] += step
-            down[idx] -= step
-            numeric[idx] = (reference(up) - reference(down)) / (2 * step)
-        expect_true(np.any(np.asarray(grads[0]) != 0),
-                    "no gradient reached W1: the penalty must depend on the critic's weights "
-                    "(torch.autograd.grad(..., create_graph=True))")
-        expect_close(grads[0], numeric, what="d penalty / d W1", rtol=1e-5, atol=1e-7)
-
-    # ---------------------------------------------------------------- 05.4 clipping
-    ex = reg.exercise("05", "05.4", function="clip_and_bound",
+    # ---------------------------------------------------------------- 05.3 clipping
+    ex = reg.exercise("05", "05.3", function="clip_and_bound",
                       title="Weight clipping and the slope it allows")
     ws = [torch.tensor(rng.normal(size=(4, 2))), torch.tensor(rng.normal(size=(1, 4)))]
 
@@ -142,8 +169,8 @@ def register(reg: Registry) -> None:
         expect_close(float(np.asarray(call(full, 0.01)[1])), attained,
                      what="the bound for weights that attain it", rtol=1e-9)
 
-    # ---------------------------------------------------------------- 05.5 power iteration
-    ex = reg.exercise("05", "05.5", function="power_iteration",
+    # ---------------------------------------------------------------- 05.4 power iteration
+    ex = reg.exercise("05", "05.4", function="power_iteration",
                       title="Power iteration for the spectral norm")
     W = rng.normal(size=(6, 4))
     v0 = rng.normal(size=4)
@@ -171,8 +198,8 @@ def register(reg: Registry) -> None:
         expect_close(abs(float(np.asarray(v) @ top)), 1.0, what="|v . top right-singular vector|",
                      rtol=1e-6)
 
-    # ---------------------------------------------------------------- 05.6 experiment
-    ex = reg.exercise("05", "05.6", function="critic_w1_estimate",
+    # ---------------------------------------------------------------- 05.5 experiment
+    ex = reg.exercise("05", "05.5", function="critic_w1_estimate",
                       title="A critic estimates W1", uses_course=True)
     for m, seed in ((2.0, 0), (-0.5, 1)):
         @ex.check(points=1, name=f"m = {m}, 800 steps, seed {seed}: within 30% of |m|")
@@ -181,3 +208,53 @@ def register(reg: Registry) -> None:
             expect_true(np.ndim(got) == 0, f"the result should be one number, got {got!r}")
             expect_true(abs(float(got) - abs(m)) < 0.3 * abs(m),
                         f"expected an estimate within 30% of W1 = {abs(m)}, got {float(got):.4f}")
+
+    # ---------------------------------------------------------------- 05.6 the critic step
+    ex = reg.exercise("05", "05.6", function="wgan_gp_critic_step",
+                      title="Write WGAN-GP's critic step")
+    h = 8
+    starts = [np.random.default_rng(k).normal(0.0, 0.5, (3, h)) for k in (0, 1)]
+    batches = [(rng.normal(0.0, 1.0, 64), rng.normal(1.5, 1.0, 64), rng.uniform(size=64))
+               for _ in starts]
+
+    @ex.check(points=2, name="one step equals WGAN-GP's (two critics, lam = 10, lr = 0.02)")
+    def _(call):
+        for theta_f, (x, x_fake, eps) in zip(starts, batches):
+            args = [torch.tensor(v) for v in (theta_f, x, x_fake, eps)] + [10.0, 0.02]
+            got = call(*args)
+            expect_tensor(got, "wgan_gp_critic_step(...)")
+            want = critic_step_reference(theta_f, x, x_fake, eps, 10.0, 0.02)
+            if np.shape(got) == (3, h) and np.allclose(got, want, rtol=1e-6, atol=1e-9):
+                continue
+            for mistake, advice in CRITIC_MISTAKES.items():
+                wrong = critic_step_reference(theta_f, x, x_fake, eps, 10.0, 0.02, mistake)
+                if np.shape(got) == (3, h) and np.allclose(got, wrong, rtol=1e-6, atol=1e-9):
+                    expect_true(False, f"{mistake}: {advice}")
+            expect_close(got, want, what="the new theta_f", rtol=1e-6, atol=1e-9)
+
+    @ex.check(points=2, name="300 steps: the critic's estimate reaches the penalised optimum")
+    def _(call):
+        from gancourse.critics import gradient_penalty_optimum_1d  # tested on its own
+        from gancourse.distributions import Gaussian1D
+
+        real, fake = Gaussian1D(0.0, 1.0), Gaussian1D(1.5, 1.0)
+        best = gradient_penalty_optimum_1d(real, fake, 10.0, np.linspace(-8.0, 9.5, 3501))
+        play = np.random.default_rng(3)
+        theta = torch.tensor(starts[0])
+        for step in range(300):
+            x = torch.tensor(play.normal(0.0, 1.0, 256))
+            x_fake = torch.tensor(play.normal(1.5, 1.0, 256))
+            eps = torch.tensor(play.uniform(size=256))
+            theta = torch.as_tensor(np.asarray(call(theta, x, x_fake, eps, 10.0, 0.02),
+                                               dtype=float))
+            expect_true(theta.shape == (3, h) and bool(torch.isfinite(theta).all()),
+                        f"after step {step} theta_f should be a finite (3, {h}) tensor")
+        fresh = np.random.default_rng(4)
+        with torch.no_grad():
+            estimate = float(critic_of(theta, torch.tensor(fresh.normal(0.0, 1.0, 20000))).mean()
+                             - critic_of(theta, torch.tensor(fresh.normal(1.5, 1.0, 20000))).mean())
+        # W1 = 1.5; the penalty is soft, so its optimum lies a little above (lecture 05, sec. 4)
+        expect_true(abs(estimate - best["estimate"]) < 0.1,
+                    f"after 300 steps on P = N(0, 1) against Q = N(1.5, 1), E_P f - E_Q f should "
+                    f"be within 0.1 of the penalised optimum {best['estimate']:.3f} (W1 = 1.5); "
+                    f"it was {estimate:.4f}")

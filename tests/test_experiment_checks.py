@@ -1,0 +1,84 @@
+"""A graded experiment's check must fail for the configuration it is meant to tell apart, on
+the seeds it uses: otherwise it grades nothing. Each test hands the grader a student function
+that runs the experiment without the ingredient under test."""
+
+from __future__ import annotations
+
+import pytest
+import torch
+
+from gancourse import limit_cpu_threads
+from gancourse.grading import check
+
+
+@pytest.fixture(autouse=True)
+def one_thread():
+    """As the exercise notebooks run (their first cell): small networks are fastest on one
+    thread, and each call has the grader's time limit."""
+    before = torch.get_num_threads()
+    limit_cpu_threads()
+    yield
+    torch.set_num_threads(before)
+
+
+@pytest.mark.slow
+def test_04_5_fails_for_the_vanilla_gan(capsys):
+    """Lecture 04's small GAN without minibatch-std collapses on the check's seeds."""
+    def vanilla(steps, seed):
+        import gancourse as gc
+        from gancourse.metrics import mode_stats
+        from gancourse.models import MLPDiscriminator, MLPGenerator
+        from gancourse.training import GANTrainer, TrainConfig
+
+        gc.seed_everything(seed)
+        ring = gc.Ring()
+        G, D = MLPGenerator(2, 2, (64, 64)), MLPDiscriminator(2, (64, 64))  # no minibatch-std
+        config = TrainConfig(steps=steps, batch_size=128, lr_d=1e-3, lr_g=3e-3,
+                             betas=(0.5, 0.9), lr_decay_start=0.5, lr_final=0.05, seed=seed,
+                             progress=False)
+        trainer = GANTrainer(G, D, ring, config, device="cpu")
+        trainer.train()
+        return mode_stats(trainer.sample(2500).numpy(), ring.means, 0.01).modes_captured
+
+    assert check("04.5", vanilla) is False
+    out = capsys.readouterr().out
+    assert out.count("[FAIL]") == 2 and "expected at least 6 modes captured" in out, out
+
+
+@pytest.mark.slow
+def test_05_5_fails_without_the_penalty(capsys):
+    """An unconstrained critic's "estimate" runs away from W1."""
+    def no_penalty(m, steps, seed):
+        import torch
+
+        import gancourse as gc
+        from gancourse.models import MLPDiscriminator
+        from gancourse.training import fit_discriminator
+
+        gc.seed_everything(seed)
+        P, Q = gc.Gaussian1D(0.0, 1.0), gc.Gaussian1D(m, 1.0)
+        critic = MLPDiscriminator(1, (64, 64))
+        fit_discriminator(critic, P.sample(4096, seed=seed + 1), Q.sample(4096, seed=seed + 2),
+                          steps=steps, batch_size=256, loss="wgan", betas=(0.5, 0.9), seed=seed)
+        with torch.no_grad():
+            fresh_p, fresh_q = P.sample(20000, seed=seed + 3), Q.sample(20000, seed=seed + 4)
+            return float(critic(fresh_p).mean() - critic(fresh_q).mean())
+
+    assert check("05.5", no_penalty) is False
+    assert capsys.readouterr().out.count("[FAIL]") == 2
+
+
+@pytest.mark.slow
+def test_06_6_fails_when_both_runs_lack_mismatches(capsys):
+    def both_plain(steps, seed):
+        from gancourse.conditional import make_ring_cgan, ring_condition_rate
+
+        rates = []
+        for _ in range(2):
+            trainer = make_ring_cgan(seed=seed, steps=steps, mismatch=False, device="cpu")
+            trainer.train()
+            rates.append(ring_condition_rate(trainer.G))
+        return rates[0], rates[1]
+
+    assert check("06.6", both_plain) is False
+    assert capsys.readouterr().out.count("[FAIL]") == 2
