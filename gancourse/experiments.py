@@ -11,6 +11,7 @@ seeds and on every float path (``benchmarks/collapse.py``), it ends with its sam
 2 modes and hops from mode to mode on the way. Each variant changes one thing:
 ``collapse-mbstd`` the discriminator (minibatch-std), ``collapse-wgan-gp`` the loss (WGAN-GP),
 ``collapse-k5`` the number of D steps (5), ``collapse-wgan-gp-k5`` both of the last two.
+:func:`run_line` trains the same configuration in one dimension, on five modes of a line.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from .training import GANTrainer, TrainConfig
 
 __all__ = ["Method", "METHODS", "COLLAPSE_SCHEDULE", "TOY_STEPS", "TOY_SCHEDULE", "toy_dataset",
            "make_toy_trainer", "evaluate", "load_benchmark", "BENCHMARK_FILE", "DEMOS", "watch_wasserstein",
-           "run_collapse"]
+           "run_collapse", "LINE_MODES", "run_line"]
 
 BENCHMARK_FILE = RESULTS_DIR / "toy2d.json"
 TOY_STEPS = {"ring": 4000, "grid": 10000}  # generator steps per run (the step budget)
@@ -208,6 +209,29 @@ def run_collapse(method: str, seed: int = 0, *, steps: int = 2000, every: int = 
                        w1=list(h.metrics["w1"]), floor=floor,
                        d_loss_late=float(np.mean(h.d_loss[-every:])))
     return trainer, summary
+
+
+LINE_MODES = GaussianMixture([-4.0, -2.0, 0.0, 2.0, 4.0], 0.1)  # five modes on the line
+
+
+def run_line(seed: int = 0, *, steps: int = 1000, minibatch_std: bool = False,
+             device: torch.device | str | None = None) -> tuple[GANTrainer, dict[str, Any]]:
+    """The ``collapse`` configuration on :data:`LINE_MODES`, in one dimension (lecture 04).
+
+    The same small networks (two hidden layers of 64), loss and schedule as the ring's
+    ``collapse``, with a 1-D latent. Returns the trainer and the literature's metrics on 2500
+    samples: ``modes_captured``, ``high_quality`` and ``counts`` (high-quality samples per mode).
+    """
+    seed_everything(seed)
+    G = MLPGenerator(1, 1, (64, 64))
+    D = MLPDiscriminator(1, (64, 64), minibatch_std=minibatch_std)
+    config = TrainConfig(steps=steps, seed=seed, progress=False, **COLLAPSE_SCHEDULE)
+    trainer = GANTrainer(G, D, LINE_MODES, config, device=device)
+    trainer.train()
+    stats = mode_stats(trainer.sample(2500).numpy(), LINE_MODES.means, LINE_MODES.stds[0])
+    return trainer, {"seed": seed, "modes_captured": stats.modes_captured,
+                     "high_quality": stats.high_quality, "counts": stats.counts.tolist(),
+                     "seconds": trainer.history.seconds}
 
 
 def load_benchmark(path: str | Path | None = None) -> dict[str, Any]:

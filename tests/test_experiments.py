@@ -93,3 +93,16 @@ def test_watch_wasserstein_records_the_critic_gap_and_exact_w1():
     with pytest.raises(ValueError, match="eval_every"):
         watch_wasserstein(make_toy_trainer("ring", "gan", steps=1), "ring")
     assert np.isfinite(m["critic"]).all()
+
+
+def test_run_line_trains_the_collapse_configuration_in_one_dimension():
+    from gancourse.experiments import COLLAPSE_SCHEDULE, LINE_MODES, run_line
+
+    trainer, r = run_line(seed=0, steps=20, device="cpu")
+    assert trainer.G.latent_dim == 1 and trainer.config.steps == 20
+    assert all(getattr(trainer.config, k) == v for k, v in COLLAPSE_SCHEDULE.items())
+    assert LINE_MODES.dim == 1 and LINE_MODES.n_modes == 5
+    assert 0 <= r["modes_captured"] <= 5 and 0 <= r["high_quality"] <= 1
+    assert sum(r["counts"]) == round(2500 * r["high_quality"])  # counts are the HQ samples
+    _, again = run_line(seed=0, steps=20, device="cpu")
+    assert again["counts"] == r["counts"]  # seeded
