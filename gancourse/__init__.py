@@ -8,7 +8,8 @@ One module per concept; notebooks, exercises and tests import from here.
 * :mod:`gancourse.distributions` -- toy data: Gaussians, mixtures, ring, grid, parallel lines
 * :mod:`gancourse.divergences` -- KL, reverse KL, Jensen-Shannon; Gaussian closed forms
 * :mod:`gancourse.wasserstein` -- earth mover's distance: LP with plan, 1-D CDF form, point clouds
-* :mod:`gancourse.theory` -- the optimal discriminator D*, V(G, D) and C(G)
+* :mod:`gancourse.theory` -- the optimal discriminator D*, V(G, D) and C(G);
+  :mod:`gancourse.least_squares` -- LSGAN's D* and C(G), and its Pearson chi^2 link
 * :mod:`gancourse.parallel_lines` -- Arjovsky et al.'s parallel lines: JSD, KL, W1, a shift to learn
 * :mod:`gancourse.likelihood` -- Gaussian maximum likelihood; forward/reverse KL fits
 * :mod:`gancourse.models` -- MLP generators and discriminators (conditional, spectral norm,
@@ -17,7 +18,8 @@ One module per concept; notebooks, exercises and tests import from here.
 * :mod:`gancourse.training` -- :class:`GANTrainer`, the one training loop, and checkpoints
 * :mod:`gancourse.saturation` -- lecture 02's poor start: the minimax loss saturates
 * :mod:`gancourse.dynamics` -- gradient play on the bilinear game x·y
-* :mod:`gancourse.critics` -- a Wasserstein critic's W1 estimate, slopes and spectral norms
+* :mod:`gancourse.critics` -- a Wasserstein critic's W1 estimate, slopes and spectral norms;
+  on the line, the gradient penalty's own optimum
 * :mod:`gancourse.metrics` -- modes captured, high-quality samples, reverse KL
 * :mod:`gancourse.experiments` -- the named 2-D toy set-ups of the lectures and benchmarks
 * :mod:`gancourse.digits` -- scikit-learn's 8x8 digits: fixed split, SVM judge, diversity
