@@ -11,13 +11,15 @@ One module per concept; notebooks, exercises and tests import from here.
 * :mod:`gancourse.theory` -- the optimal discriminator D*, V(G, D) and C(G);
   :mod:`gancourse.least_squares` -- LSGAN's D* and C(G), and its Pearson chi^2 link
 * :mod:`gancourse.parallel_lines` -- Arjovsky et al.'s parallel lines: JSD, KL, W1, a shift to learn
-* :mod:`gancourse.likelihood` -- Gaussian maximum likelihood; forward/reverse KL fits
+* :mod:`gancourse.likelihood` -- Gaussian maximum likelihood; forward/reverse KL fits;
+  :mod:`gancourse.box_counting` -- does a sample fill an area or lie on a curve?
 * :mod:`gancourse.models` -- MLP generators and discriminators (conditional, spectral norm,
   minibatch-std, PacGAN packing); :mod:`gancourse.dcgan` -- convolutional ones for small images
 * :mod:`gancourse.losses` -- GAN losses on logits and critic scores, gradient penalty, clipping
 * :mod:`gancourse.training` -- :class:`GANTrainer`, the one training loop, and checkpoints
 * :mod:`gancourse.saturation` -- lecture 02's poor start: the minimax loss saturates
-* :mod:`gancourse.dynamics` -- gradient play on the bilinear game x·y
+* :mod:`gancourse.dynamics` -- gradient play on the bilinear game x·y;
+  :mod:`gancourse.mode_seeking` -- what the non-saturating generator minimises, on a line
 * :mod:`gancourse.critics` -- a Wasserstein critic's W1 estimate, slopes and spectral norms;
   on the line, the gradient penalty's own optimum
 * :mod:`gancourse.metrics` -- modes captured, high-quality samples, reverse KL

@@ -39,6 +39,7 @@ import numpy as np
 import torch
 
 import gancourse as gc
+from gancourse.box_counting import touched_area
 from gancourse.likelihood import (entropy_on_grid, fit_gaussian_by_kl, gaussian_log_likelihood,
                                   gaussian_mle)
 from gancourse.models import mlp
@@ -274,12 +275,6 @@ G2 = mlp(2, 2, hidden=(32, 32), activation=torch.nn.Tanh, device=device)
 with torch.no_grad():
     x_fake = G(torch.randn(400_000, 1, device=device)).cpu().numpy()  # (400000, 2): a curve
     x_region = G2(torch.randn(400_000, 2, device=device)).cpu().numpy()  # (400000, 2)
-
-
-def touched_area(points: np.ndarray, h: float) -> float:
-    """Total area of the h-by-h cells of the plane that hold at least one point."""
-    return np.unique(np.floor(points / h).astype(np.int64), axis=0).shape[0] * h * h
-
 
 cells = [0.04, 0.02, 0.01, 0.005]
 areas = [touched_area(x_fake, h) for h in cells]

@@ -68,14 +68,16 @@ results = {}
 for gap in (0.1, 1.0, 5.0):
     p_g = gc.Uniform1D(1.0 + gap, 2.0 + gap).pdf(x)
     d_star = gc.optimal_discriminator(p_data, p_g)
-    slope = np.gradient(d_star, x)[(p_g > 0) & (np.roll(p_g, 1) > 0) & (np.roll(p_g, -1) > 0)]
     results[gap] = (gc.js_on_grid(p_data, p_g, x), gc.kl_on_grid(p_data, p_g, x),
-                    gc.generator_criterion(p_data, p_g, x), np.abs(slope).max())
+                    gc.generator_criterion(p_data, p_g, x),  # -log 4 + 2 JSD
+                    gc.value_on_grid(p_data, p_g, d_star, x))  # V(G, D*) from its definition
     print(f"gap {gap:>4}: JSD = {results[gap][0]:.4f}, KL = {results[gap][1]}, "
-          f"C(G) = {results[gap][2]:.4f}, max |dD*/dx| on the fakes = {results[gap][3]}")
-for js, kl, c, slope in results.values():
-    # Claims: JSD = log 2, KL = inf, C(G) = 0 for every gap, and D* is flat on the fakes.
-    assert abs(js - LOG2) < 1e-3 and kl == math.inf and abs(c) < 2e-3 and slope == 0.0
+          f"C(G) = -log 4 + 2 JSD = {results[gap][2]:.4f}, V(G, D*) integrated = "
+          f"{results[gap][3]:.4f}")
+for js, kl, c, value in results.values():
+    # Claims: JSD = log 2, KL = inf, and the game's value 0 -- by the JSD formula and by
+    # integrating V(G, D*) directly -- for every gap: nothing tells G which way to move.
+    assert abs(js - LOG2) < 1e-3 and kl == math.inf and abs(c) < 2e-3 and abs(value) < 2e-3
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 2. Why no overlap is the normal case

@@ -34,13 +34,13 @@ import statistics
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
-from scipy.stats import norm
 
 import gancourse as gc
 from gancourse.dynamics import bilinear_game_trajectory
 from gancourse.experiments import (LINE_MODES, METHODS, TOY_STEPS, load_benchmark, run_collapse,
                                    run_line)
 from gancourse.metrics import mode_stats
+from gancourse.mode_seeking import GaussianOnGrid, descend, numerical_gradient
 from gancourse.widgets import SnapshotExplorer
 
 gc.seed_everything(0)
@@ -224,41 +224,21 @@ assert abs(jsd - jsd_closed) < 1e-12 and 0.7 < jsd / math.log(2) < 0.75  # 72 % 
 # %% slideshow={"slide_type": "subslide"}
 two_modes = gc.GaussianMixture([-2.0, 2.0], [0.5, 0.5])
 x1 = np.linspace(-8, 8, 4001)
-p_two = two_modes.pdf(x1)
-
-
-def gaussian(theta):  # P_theta on the grid, theta = (mu, log s)
-    return norm.pdf(x1, theta[0], math.exp(theta[1]))
-
-
-def gradient(f, theta, h=1e-5):  # central differences
-    return np.array([(f(theta + h * e) - f(theta - h * e)) / (2 * h) for e in np.eye(2)])
-
-
-def mode_seeking(theta):  # KL(P_theta || P_data) - 2 JSD
-    p = gaussian(theta)
-    return gc.kl_on_grid(p, p_two + 1e-300, x1) - 2 * gc.js_on_grid(p_two, p, x1)
-
-
-def forward_kl(theta):  # maximum likelihood's objective
-    return gc.kl_on_grid(p_two, gaussian(theta) + 1e-300, x1)
-
+fit = GaussianOnGrid(two_modes.pdf(x1), x1)  # P_theta = N(mu, s^2), theta = (mu, log s)
 
 theta0 = np.array([0.5, math.log(1.2)])
-d_star = gc.optimal_discriminator(p_two, gaussian(theta0))  # held fixed at theta0
-nonsat = lambda th: np.trapezoid(gaussian(th) * -np.log(np.clip(d_star, 1e-300, 1)), x1)
-lhs, rhs = gradient(nonsat, theta0), gradient(mode_seeking, theta0)
+d_star = gc.optimal_discriminator(fit.p_data, fit.density(theta0))  # held fixed at theta0
+lhs = numerical_gradient(lambda th: fit.nonsaturating(th, d_star), theta0)
+rhs = numerical_gradient(fit.mode_seeking, theta0)
 print("gradient of E[-log D*(x)], x ~ P_theta:", lhs.round(6))
 print("gradient of KL(P_theta || P_data) - 2 JSD:", rhs.round(6))
 # Claim: the two gradients agree (Theorem 2.5).
 assert np.allclose(lhs, rhs, rtol=1e-4, atol=1e-8)
 
 ends = {}
-for name, objective in (("non-saturating (mode-seeking)", mode_seeking),
-                        ("maximum likelihood (forward KL)", forward_kl)):
-    theta = np.array([0.5, math.log(1.0)])
-    for _ in range(300):
-        theta = theta - 0.1 * gradient(objective, theta)
+for name, objective in (("non-saturating (mode-seeking)", fit.mode_seeking),
+                        ("maximum likelihood (forward KL)", fit.forward_kl)):
+    theta = descend(objective, [0.5, math.log(1.0)], lr=0.1, steps=300)
     ends[name] = (theta[0], math.exp(theta[1]))
     print(f"{name:<32} from mu = 0.5, s = 1.0 to mu = {theta[0]:+.3f}, s = {ends[name][1]:.3f}")
 # Claims: the non-saturating direction settles on the nearer mode (mu = 2, s = 0.5); maximum
