@@ -31,6 +31,17 @@ __all__ = ["emd", "emd_1d", "emd_dual", "c_transform", "w1_1d", "w1_point_clouds
            "monotone_plan_1d", "kantorovich_dual"]
 
 
+def _transport_problem(p, q, cost, atol: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Checked masses (rescaled to sum to exactly one) and a cost of shape (len(p), len(q))."""
+    p = as_probability_vector(p, "p", atol=atol)
+    q = as_probability_vector(q, "q", atol=atol)
+    c = as_array(cost, "cost", ndim=2)
+    if c.shape != (p.size, q.size):
+        raise ValueError(f"cost must have shape (len(p), len(q)) = {(p.size, q.size)}, "
+                         f"got {c.shape}")
+    return p / p.sum(), q / q.sum(), c
+
+
 def emd(p, q, cost, *, atol: float = 1e-6) -> tuple[float, np.ndarray]:
     """Earth mover's distance between discrete distributions by linear programming.
 
@@ -45,15 +56,10 @@ def emd(p, q, cost, *, atol: float = 1e-6) -> tuple[float, np.ndarray]:
         ``(distance, plan)``: the minimal total cost and an optimal transport plan gamma of
         shape (n, m), with gamma >= 0, gamma.sum(1) == p and gamma.sum(0) == q.
     """
-    p = as_probability_vector(p, "p", atol=atol)
-    q = as_probability_vector(q, "q", atol=atol)
-    c = as_array(cost, "cost", ndim=2)
-    n, m = p.size, q.size
-    if c.shape != (n, m):
-        raise ValueError(f"cost must have shape (len(p), len(q)) = {(n, m)}, got {c.shape}")
+    p, q, c = _transport_problem(p, q, cost, atol)
     if np.any(c < 0):
         raise ValueError("cost must be non-negative")
-    p, q = p / p.sum(), q / q.sum()
+    n, m = c.shape
     # gamma is flattened row-major: variable i*m + j is gamma[i, j].
     rows = np.kron(np.eye(n), np.ones((1, m)))  # (n, n*m): sum_j gamma[i, j] = p_i
     cols = np.kron(np.ones((1, n)), np.eye(m))  # (m, n*m): sum_i gamma[i, j] = q_j
@@ -78,15 +84,11 @@ def emd_dual(p, q, cost, *, atol: float = 1e-6) -> tuple[float, np.ndarray, np.n
     Returns:
         ``(value, phi, psi)`` with ``phi`` of shape (n,) and ``psi`` of shape (m,).
     """
-    p = as_probability_vector(p, "p", atol=atol)
-    q = as_probability_vector(q, "q", atol=atol)
-    c = as_array(cost, "cost", ndim=2)
-    n, m = p.size, q.size
-    if c.shape != (n, m):
-        raise ValueError(f"cost must have shape (len(p), len(q)) = {(n, m)}, got {c.shape}")
+    p, q, c = _transport_problem(p, q, cost, atol)
+    n, m = c.shape
     # variables [phi, psi]; row i*m + j: phi_i + psi_j <= c_ij
     A = np.hstack([np.kron(np.eye(n), np.ones((m, 1))), np.kron(np.ones((n, 1)), np.eye(m))])
-    res = linprog(-np.concatenate([p / p.sum(), q / q.sum()]), A_ub=A, b_ub=c.ravel(),
+    res = linprog(-np.concatenate([p, q]), A_ub=A, b_ub=c.ravel(),
                   bounds=(None, None), method="highs-ds",
                   options={"primal_feasibility_tolerance": 1e-10,
                            "dual_feasibility_tolerance": 1e-10})
