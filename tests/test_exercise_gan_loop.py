@@ -113,6 +113,7 @@ def test_the_critic_step_passes(capsys):
     assert check("05.6", make_critic_step()) is True
 
 
+@pytest.mark.slow  # each runs the 300-step behaviour check too
 @pytest.mark.parametrize("mistake,says", [
     ("no penalty", "no penalty: the penalty did not change the step"),
     ("no graph", "no penalty: the penalty did not change the step"),  # create_graph forgotten
