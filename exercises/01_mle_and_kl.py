@@ -32,7 +32,7 @@
 # | exercise | function | points |
 # |---|---|---|
 # | 01.1 Gaussian log-likelihood | `gaussian_log_likelihood` | 2 |
-# | 01.2 KL divergence of discrete distributions | `kl_divergence` | 3 |
+# | 01.2 KL divergence of discrete distributions | `kl_divergence` | 2 |
 # | 01.3 Negative log-likelihood in PyTorch | `gaussian_nll` | 3 |
 # | 01.4 Maximum likelihood by gradient descent | `fit_gaussian_by_gradient_descent` | 3 |
 
@@ -74,7 +74,7 @@ def gaussian_log_likelihood(x, mu, sigma):
 check("01.1", gaussian_log_likelihood)
 
 # %% [markdown]
-# ## Exercise 01.2 · KL divergence of discrete distributions (3 points)
+# ## Exercise 01.2 · KL divergence of discrete distributions (2 points)
 #
 # $$\mathrm{KL}(P \,\|\, Q) = \sum_i p_i \log \frac{p_i}{q_i}$$
 #

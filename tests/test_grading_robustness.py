@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SOLUTION = (ROOT / "solutions" / "01_mle_and_kl.py").read_text()
 EXERCISE = (ROOT / "exercises" / "01_mle_and_kl.py").read_text()
 FULL = 10.0
-POINTS = {"01.1": 2.0, "01.2": 3.0, "01.3": 3.0, "01.4": 2.0}
+POINTS = {"01.1": 2.0, "01.2": 2.0, "01.3": 3.0, "01.4": 3.0}
 LL_BODY = """    x = np.asarray(x, dtype=float)
     return float(np.mean(-0.5 * ((x - mu) / sigma) ** 2 - math.log(sigma)
                          - 0.5 * math.log(2 * math.pi)))"""
@@ -61,19 +61,19 @@ CASES = {
                         "    sigma = torch.exp(log_sigma)\n    return float(torch.mean("
                         ).replace("math.log(2 * math.pi))\n    ### END", "math.log(2 * math.pi)))"
                                   "\n    ### END", 1),
-                   ".py", FULL - 5, ["should be a torch tensor", "should be a scalar torch tensor",
+                   ".py", FULL - 6, ["should be a torch tensor", "should be a scalar torch tensor",
                                      "fit_gaussian_by_gradient_descent raised AttributeError"]),
     "returns_nan": (edit(LL_BODY, "    return float('nan')"), ".py", FULL - 2, ["NaN"]),
     "raises": (edit(LL_BODY, "    raise ValueError('sigma looks odd')"), ".py", FULL - 2,
                ["raised ValueError: sigma looks odd"]),
     "syntax_error": (edit("def kl_divergence(p, q):", "def kl_divergence(p, q)"), ".py",
-                     FULL - 3, [f"kl_divergence could not be defined: error at line {KL_LINE} "
+                     FULL - 2, [f"kl_divergence could not be defined: error at line {KL_LINE} "
                                 "of syntax_error.py (code cell 4, which begins `def "
                                 "kl_divergence(p, q)`): SyntaxError: expected ':'",
                                 "code cell(s) 5 then failed with NameError, because code cell 4 "
                                 "failed"]),
     "syntax_error_ipynb": (edit("def kl_divergence(p, q):", "def kl_divergence(p, q)"), ".ipynb",
-                           FULL - 3, ["kl_divergence could not be defined: error at line 1 of "
+                           FULL - 2, ["kl_divergence could not be defined: error at line 1 of "
                                       "code cell 4, which begins `def kl_divergence(p, q)`: "
                                       "SyntaxError: expected ':'"]),
     "failed_import": (edit("import numpy as np\n", "import nump as np\n"), ".py", 0.0,
@@ -89,7 +89,7 @@ CASES = {
     "uses_course": (edit("    p, q = np.asarray(p, dtype=float), np.asarray(q, dtype=float)\n"
                          "    support",
                          "    import gancourse\n    return gancourse.kl(p, q)\n    support"),
-                    ".py", FULL - 3, ["kl_divergence calls the course's own "
+                    ".py", FULL - 2, ["kl_divergence calls the course's own "
                                       "gancourse.divergences.kl: exercise 01.2 asks you to write "
                                       "it yourself"]),
     "wrong_lecture": ((ROOT / "solutions" / "02_gan_game.py").read_text(), ".py", 0.0,
