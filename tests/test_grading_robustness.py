@@ -83,7 +83,7 @@ CASES = {
                        "because an import failed"]),
     "cut_graph": (edit(NLL_BODY, "    return torch.tensor(float(torch.mean(0.5 * ((x - mu) / "
                                  "sigma) ** 2 + log_sigma + 0.5 * math.log(2 * math.pi)).detach()"
-                                 "))"), ".py", FULL - 4,
+                                 "))"), ".py", FULL - 5,
                   ["the gradient of gaussian_nll's result could not be taken: the result is not "
                    "connected to the inputs through autograd"]),
     "uses_course": (edit("    p, q = np.asarray(p, dtype=float), np.asarray(q, dtype=float)\n"
