@@ -180,8 +180,9 @@ check("04.4", bilinear_trajectory)
 # batch_size=128, lr_d=1e-3, lr_g=3e-3, betas=(0.5, 0.9), lr_decay_start=0.5, lr_final=0.05,
 # seed=seed, progress=False)` (the schedule `gancourse.experiments.COLLAPSE_SCHEDULE`), a
 # `GANTrainer` on `gancourse.Ring()` — train it, and count the modes captured by
-# `trainer.sample(2500)` with your `mode_statistics` (the ring's std is 0.01). The check expects
-# most of the 8 modes.
+# `trainer.sample(2500)` with your `mode_statistics` (the ring's std is 0.01). The check trains
+# seeds 0, 1 and 2 and expects the middle one to capture at least 6 of the 8 modes: a claim about
+# the method, not about one run, whose end point another CPU's rounding can change.
 
 # %%
 def modes_with_minibatch_std(steps, seed):

@@ -23,7 +23,8 @@ def one_thread():
 
 @pytest.mark.slow
 def test_04_5_fails_for_the_vanilla_gan(capsys):
-    """Lecture 04's small GAN without minibatch-std collapses on the check's seeds."""
+    """Lecture 04's small GAN without minibatch-std collapses on the check's seeds (0 to 4
+    modes of 8 on ten seeds measured, where the check asks for 6 on the middle of three)."""
     def vanilla(steps, seed):
         import gancourse as gc
         from gancourse.metrics import mode_stats
@@ -42,7 +43,7 @@ def test_04_5_fails_for_the_vanilla_gan(capsys):
 
     assert check("04.5", vanilla) is False
     out = capsys.readouterr().out
-    assert out.count("[FAIL]") == 2 and "expected at least 6 modes captured" in out, out
+    assert out.count("[FAIL]") == 1 and "expected at least 6 modes captured" in out, out
 
 
 @pytest.mark.slow

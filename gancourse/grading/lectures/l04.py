@@ -108,9 +108,17 @@ def register(reg: Registry) -> None:
     # ---------------------------------------------------------------- 04.5 experiment
     ex = reg.exercise("04", "04.5", function="modes_with_minibatch_std",
                       title="Minibatch-std against collapse", uses_course=True)
-    for seed in (0, 2):
-        @ex.check(points=1.5, name=f"2000 steps, seed {seed}: at least 6 of 8 modes")
-        def _(call, seed=seed):
+    # One run's end point is chaotic: another CPU's rounding can send a seed that captures all
+    # 8 modes here to a poor end there. The claim graded is about the method, so it is the
+    # middle of three seeds (minibatch-std: 8 of 8 on 34 of 34 runs measured over four float
+    # paths; the vanilla GAN: 0 to 4, see tests/test_experiment_checks.py).
+    @ex.check(points=3, name="2000 steps, seeds 0, 1, 2: the middle run captures >= 6 of 8 modes")
+    def _(call):
+        counts = []
+        for seed in (0, 1, 2):
             got = call(2000, seed)
             expect_true(np.ndim(got) == 0, f"the result should be one integer, got {got!r}")
-            expect_true(float(got) >= 6, f"expected at least 6 modes captured, got {got}")
+            counts.append(float(got))
+        expect_true(sorted(counts)[1] >= 6,
+                    f"expected at least 6 modes captured on the middle of three seeds, got "
+                    f"{', '.join(f'{c:g}' for c in counts)} for seeds 0, 1, 2")
