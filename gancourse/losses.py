@@ -147,15 +147,16 @@ class LossPair:
     name: str
     d_loss: Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
     g_loss: Callable[[torch.Tensor], torch.Tensor]
-    critic: bool  # True: D outputs an unbounded score (no sigmoid anywhere)
+    bce: bool  # True: a cross-entropy on logits, D(x) = sigmoid(output) is a probability and
+    # one-sided label smoothing applies; False: D's output is a score used as it is (a critic)
 
 
 LOSSES = {
-    "minimax": LossPair("minimax", d_loss_bce, g_loss_minimax, critic=False),
-    "nonsaturating": LossPair("nonsaturating", d_loss_bce, g_loss_nonsaturating, critic=False),
-    "lsgan": LossPair("lsgan", d_loss_lsgan, g_loss_lsgan, critic=True),
-    "wgan": LossPair("wgan", d_loss_wasserstein, g_loss_wasserstein, critic=True),
-    "hinge": LossPair("hinge", d_loss_hinge, g_loss_hinge, critic=True),
+    "minimax": LossPair("minimax", d_loss_bce, g_loss_minimax, bce=True),
+    "nonsaturating": LossPair("nonsaturating", d_loss_bce, g_loss_nonsaturating, bce=True),
+    "lsgan": LossPair("lsgan", d_loss_lsgan, g_loss_lsgan, bce=False),
+    "wgan": LossPair("wgan", d_loss_wasserstein, g_loss_wasserstein, bce=False),
+    "hinge": LossPair("hinge", d_loss_hinge, g_loss_hinge, bce=False),
 }
 
 

@@ -20,11 +20,12 @@ from torch import nn
 
 from .device import get_device
 from .digits import N_PIXELS, check_pixel_tensor
-from .losses import d_loss_bce, g_loss_nonsaturating
+from .discriminator_step import discriminator_step
+from .losses import g_loss_nonsaturating
 from .models import MLPDiscriminator, mlp
 from .seeding import seed_everything
 
-__all__ = ["mask_lower", "sharpness", "Translator", "train_pix2pix"]
+__all__ = ["mask_lower", "sharpness", "Translator", "PairDiscriminator", "train_pix2pix"]
 
 
 def mask_lower(x: torch.Tensor, rows: int = 4) -> torch.Tensor:
@@ -64,6 +65,17 @@ class Translator(nn.Module):
         return self.net(a)
 
 
+class PairDiscriminator(nn.Module):
+    """D(b, a): logits (n, 1) for "b is the true output for input a", from the pair (a, b)."""
+
+    def __init__(self, hidden: tuple[int, ...] = (256, 256)):
+        super().__init__()
+        self.net = MLPDiscriminator(2 * N_PIXELS, hidden)
+
+    def forward(self, b: torch.Tensor, a: torch.Tensor) -> torch.Tensor:
+        return self.net(torch.cat([a, b], 1))  # (n, 128) -> (n, 1)
+
+
 def train_pix2pix(inputs: torch.Tensor, targets: torch.Tensor, *, adversarial: bool = True,
                   l1_weight: float = 100.0, steps: int = 3000, batch_size: int = 64,
                   lr: float = 1e-3, seed: int = 0, device: torch.device | str | None = None
@@ -88,7 +100,7 @@ def train_pix2pix(inputs: torch.Tensor, targets: torch.Tensor, *, adversarial: b
     device = torch.device(device) if device is not None else get_device()
     seed_everything(seed)
     G = Translator().to(device)
-    D = MLPDiscriminator(2 * N_PIXELS, (256, 256)).to(device)  # judges the pair (a, b)
+    D = PairDiscriminator().to(device)  # judges the pair (a, b): conditioned on a
     opt_g = torch.optim.Adam(G.parameters(), lr=lr, betas=(0.5, 0.999))
     opt_d = torch.optim.Adam(D.parameters(), lr=lr, betas=(0.5, 0.999))
     gen = torch.Generator().manual_seed(seed)
@@ -98,16 +110,13 @@ def train_pix2pix(inputs: torch.Tensor, targets: torch.Tensor, *, adversarial: b
         idx = torch.randint(len(inputs), (batch_size,), generator=gen).to(device)
         a, b = inputs[idx], targets[idx]
         fake = G(a)
-        if adversarial:
-            d_loss = d_loss_bce(D(torch.cat([a, b], 1)), D(torch.cat([a, fake.detach()], 1)))
-            opt_d.zero_grad(set_to_none=True)
-            d_loss.backward()
-            opt_d.step()
-            history["d_loss"].append(d_loss.item())
+        if adversarial:  # the course's one discriminator step, with the input a as condition
+            result = discriminator_step(D, opt_d, b, fake.detach(), loss="nonsaturating", y=a)
+            history["d_loss"].append(result.loss)
         l1 = (fake - b).abs().mean()
         g_loss = l1_weight * l1
         if adversarial:
-            g_loss = g_loss + g_loss_nonsaturating(D(torch.cat([a, fake], 1)))
+            g_loss = g_loss + g_loss_nonsaturating(D(fake, a))
         opt_g.zero_grad(set_to_none=True)
         g_loss.backward()
         opt_g.step()

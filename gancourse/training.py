@@ -4,8 +4,10 @@ generalised.
 Each generator step is preceded by ``k_steps`` discriminator steps on minibatches of
 ``batch_size`` real and generated samples. The loss pair, the gradient penalty, weight clipping,
 instance noise, one-sided label smoothing, unrolled discriminator steps and mismatched
-conditional pairs are options of :class:`TrainConfig` -- never copies of the loop. Packing and
-minibatch-std live in the discriminator itself (:mod:`gancourse.models`).
+conditional pairs are options of :class:`TrainConfig` -- never copies of the loop; every
+discriminator step, here and in the fixed-sample fits below, is
+:func:`gancourse.discriminator_step.discriminator_step`. Packing and minibatch-std live in the
+discriminator itself (:mod:`gancourse.models`).
 
     trainer = GANTrainer(G, D, Ring(), TrainConfig(steps=2000), device=get_device())
     history = trainer.train()          # a step budget; call again to continue
@@ -29,15 +31,15 @@ from typing import Any
 
 import numpy as np
 import torch
-import torch.nn.functional as F
 from torch import nn
 
 from .device import get_device
 from .distributions import Distribution, GaussianMixture
-from .losses import clip_weights, get_loss, gradient_penalty
+from .discriminator_step import add_instance_noise, discriminator_step
+from .losses import get_loss
 
-__all__ = ["TrainConfig", "History", "GANTrainer", "TrainingDiverged", "train_gan",
-           "load_or_train", "FrameRecorder", "fit_discriminator", "accuracy"]
+__all__ = ["TrainConfig", "History", "GANTrainer", "TrainingDiverged", "FrameRecorder",
+           "fit_discriminator", "accuracy"]
 
 
 @dataclass
@@ -89,9 +91,9 @@ class TrainConfig:
         if self.optimizer not in ("adam", "sgd"):
             raise ValueError(f"optimizer must be 'adam' or 'sgd', got {self.optimizer!r}")
         pair = get_loss(self.loss)
-        if self.real_label < 1 and pair.critic:
+        if self.real_label < 1 and not pair.bce:
             raise ValueError(f"real_label (label smoothing) needs a BCE loss, not {self.loss!r}")
-        if self.mismatch_weight and pair.critic:
+        if self.mismatch_weight and not pair.bce:
             raise ValueError(f"mismatch_weight needs a BCE loss, not {self.loss!r}")
         self.snapshot_steps = tuple(int(s) for s in self.snapshot_steps)
 
@@ -124,11 +126,11 @@ class TrainingDiverged(RuntimeError):
 
 
 def _as_sampler(data) -> Callable[[int, torch.Generator], tuple[torch.Tensor, Any]]:
-    """Turn a Distribution, a tensor, or a (tensor, labels) pair into draw(n, gen) -> (x, y)."""
+    """Turn a Distribution, a tensor, or a (tensor, labels) pair into draw(n, rng) -> (x, y)."""
     if isinstance(data, GaussianMixture):
-        return lambda n, gen: data.sample_with_labels(n, gen)
+        return lambda n, rng: data.sample_with_labels(n, rng)
     if isinstance(data, Distribution):
-        return lambda n, gen: (data.sample(n, gen), None)
+        return lambda n, rng: (data.sample(n, rng), None)
     if isinstance(data, torch.Tensor):
         data = (data, None)
     if isinstance(data, tuple) and len(data) == 2 and isinstance(data[0], torch.Tensor):
@@ -137,8 +139,8 @@ def _as_sampler(data) -> Callable[[int, torch.Generator], tuple[torch.Tensor, An
             raise ValueError(f"data labels must have one entry per sample: {len(x)} samples, "
                              f"{len(y)} labels")
 
-        def draw(n, gen):
-            idx = torch.randint(len(x), (n,), generator=gen)
+        def draw(n, rng):
+            idx = torch.randint(len(x), (n,), generator=rng)
             return x[idx], (None if y is None else y[idx])
         return draw
     raise ValueError("data must be a gancourse Distribution, a tensor of samples, or a pair "
@@ -182,10 +184,10 @@ class GANTrainer:
         self.checkpoint_path = Path(checkpoint_path) if checkpoint_path else None
         self.history = History()
         self.step = 0
-        self.gen = torch.Generator().manual_seed(c.seed)  # data, z and labels (on the CPU)
-        self.gen_device = self._device_generator(c.seed + 2)  # gradient-penalty mixing weights
-        self._fixed_gen = torch.Generator().manual_seed(c.seed + 1)
-        self.fixed_z = torch.randn(c.n_snapshot, G.latent_dim, generator=self._fixed_gen)
+        self.rng = torch.Generator().manual_seed(c.seed)  # data, z and labels (on the CPU)
+        self.rng_device = self._device_generator(c.seed + 2)  # gradient-penalty mixing weights
+        self._fixed_rng = torch.Generator().manual_seed(c.seed + 1)
+        self.fixed_z = torch.randn(c.n_snapshot, G.latent_dim, generator=self._fixed_rng)
         self.fixed_y = (torch.arange(c.n_snapshot) % G.n_classes) if self.conditional else None
         self._last = {}
 
@@ -204,10 +206,10 @@ class GANTrainer:
 
     # -- sampling ------------------------------------------------------------------------------
     def _z(self, n: int) -> torch.Tensor:
-        return torch.randn(n, self.G.latent_dim, generator=self.gen).to(self.device)
+        return torch.randn(n, self.G.latent_dim, generator=self.rng).to(self.device)
 
     def _real(self) -> tuple[torch.Tensor, torch.Tensor | None]:
-        x, y = self.draw(self.config.batch_size, self.gen)
+        x, y = self.draw(self.config.batch_size, self.rng)
         x = x.to(self.device)
         if self.conditional:
             if y is None:
@@ -234,7 +236,7 @@ class GANTrainer:
                 n = n or self.config.n_snapshot
                 if n > len(self.fixed_z):
                     extra = torch.randn(n - len(self.fixed_z), self.G.latent_dim,
-                                        generator=self._fixed_gen)
+                                        generator=self._fixed_rng)
                     self.fixed_z = torch.cat([self.fixed_z, extra])
                     if self.conditional:
                         self.fixed_y = torch.arange(n) % self.G.n_classes
@@ -256,33 +258,13 @@ class GANTrainer:
         c = self.config
         x_real, y = self._real()
         with torch.no_grad():
-            y_fake = y
-            x_fake = self._call(self.G, self._z(len(x_real)), y_fake)  # no graph into G
-        sigma = self._noise_std()
-        if sigma > 0:
-            x_real = x_real + sigma * torch.randn(x_real.shape, generator=self.gen).to(x_real)
-            x_fake = x_fake + sigma * torch.randn(x_fake.shape, generator=self.gen).to(x_fake)
-        out_real, out_fake = self._call(D, x_real, y), self._call(D, x_fake, y_fake)
-        if not self.loss.critic:  # the BCE losses, which take one-sided label smoothing
-            loss = self.loss.d_loss(out_real, out_fake, real_label=c.real_label)
-        else:
-            loss = self.loss.d_loss(out_real, out_fake)
-        if c.gp_weight > 0:
-            critic = (lambda x: D(x, y)) if self.conditional else D
-            loss = loss + gradient_penalty(critic, x_real, x_fake, c.gp_weight,
-                                           generator=self.gen_device)
-        if c.mismatch_weight > 0:
-            shift = torch.randint(1, self.G.n_classes, y.shape, generator=self.gen).to(y)
-            wrong = (y + shift) % self.G.n_classes  # a label that is surely not x's
-            out_wrong = D(x_real, wrong)
-            loss = loss + c.mismatch_weight * F.binary_cross_entropy_with_logits(
-                out_wrong, torch.zeros_like(out_wrong))
-        opt.zero_grad(set_to_none=True)
-        loss.backward()
-        opt.step()
-        if c.clip_value > 0:
-            clip_weights(D, c.clip_value)
-        return loss.item()
+            x_fake = self._call(self.G, self._z(len(x_real)), y)  # no graph into G
+        result = discriminator_step(
+            D, opt, x_real, x_fake, loss=self.loss, y=y, real_label=c.real_label,
+            noise_std=self._noise_std(), gp_weight=c.gp_weight, clip_value=c.clip_value,
+            mismatch_weight=c.mismatch_weight, n_classes=getattr(self.G, "n_classes", 0),
+            generator=self.rng, gp_generator=self.rng_device)
+        return result.total.item()
 
     def _g_step(self) -> float:
         c = self.config
@@ -292,14 +274,15 @@ class GANTrainer:
             # answers a copy of D that has already reacted to the current G.
             D = copy.deepcopy(self.D)
             opt = self._optimizer(D, self.opt_d.param_groups[0]["lr"])
-            opt.load_state_dict(self.opt_d.state_dict())
+            # A deep copy: load_state_dict keeps the very tensors of Adam's moments, so the
+            # copy's steps would otherwise advance the real D's optimiser state in place.
+            opt.load_state_dict(copy.deepcopy(self.opt_d.state_dict()))
             for _ in range(c.unrolled_steps):
                 self._d_step(D, opt)
         y = self._real()[1] if self.conditional else None
         x_fake = self._call(self.G, self._z(c.batch_size if y is None else len(y)), y)
-        sigma = self._noise_std()
-        if sigma > 0:  # D judges noisy samples in G's step too: the same blurred game
-            x_fake = x_fake + sigma * torch.randn(x_fake.shape, generator=self.gen).to(x_fake)
+        # D judges noisy samples in G's step too: the same blurred game on both sides
+        x_fake = add_instance_noise(x_fake, self._noise_std(), self.rng)
         out = self._call(D, x_fake, y)
         loss = self.loss.g_loss(out)
         self.opt_g.zero_grad(set_to_none=True)
@@ -403,8 +386,8 @@ class GANTrainer:
         return {"G": self.G.state_dict(), "D": self.D.state_dict(),
                 "opt_g": self.opt_g.state_dict(), "opt_d": self.opt_d.state_dict(),
                 "step": self.step, "history": self.history.as_dict(),
-                "gen": self.gen.get_state(), "config": asdict(self.config), "last": self._last,
-                "gen_device": None if self.gen_device is None else self.gen_device.get_state()}
+                "rng": self.rng.get_state(), "config": asdict(self.config), "last": self._last,
+                "rng_device": None if self.rng_device is None else self.rng_device.get_state()}
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
         self.G.load_state_dict(state["G"])
@@ -413,9 +396,9 @@ class GANTrainer:
         self.opt_d.load_state_dict(state["opt_d"])
         self.step = state["step"]
         self.history = History(**state["history"])
-        self.gen.set_state(state["gen"])
-        if self.gen_device is not None and state.get("gen_device") is not None:
-            self.gen_device.set_state(state["gen_device"])
+        self.rng.set_state(state["rng"])
+        if self.rng_device is not None and state.get("rng_device") is not None:
+            self.rng_device.set_state(state["rng_device"])
         self._last = state.get("last", {})
 
     def save(self, path: str | Path) -> Path:
@@ -434,29 +417,6 @@ class GANTrainer:
             raise ValueError(f"path must be a checkpoint file written by save(), got {path}")
         self.load_state_dict(torch.load(path, map_location=self.device, weights_only=False))
         return self
-
-
-def train_gan(G: nn.Module, D: nn.Module, data, config: TrainConfig | None = None,
-              **kwargs) -> GANTrainer:
-    """Create a :class:`GANTrainer`, train it for ``config.steps``, and return it."""
-    trainer = GANTrainer(G, D, data, config, **kwargs)
-    trainer.train()
-    return trainer
-
-
-def load_or_train(path: str | Path, make_trainer: Callable[[], GANTrainer]) -> GANTrainer:
-    """Load a finished run from ``path`` if it exists, else train one and save it there.
-
-    ``make_trainer()`` builds the (untrained) trainer; the result is the same either way, so a
-    lecture can show a long run instantly and regenerate it with one call.
-    """
-    trainer = make_trainer()
-    path = Path(path)
-    if path.is_file():
-        return trainer.load(path)
-    trainer.train()
-    trainer.save(path)
-    return trainer
 
 
 class FrameRecorder:
@@ -524,25 +484,18 @@ def fit_discriminator(D: nn.Module, x_real: torch.Tensor, x_fake: torch.Tensor, 
     Returns:
         The loss at every step (without the penalty).
     """
-    pair = get_loss(loss)
-    gen = torch.Generator().manual_seed(seed)
+    rng = torch.Generator().manual_seed(seed)
     opt = torch.optim.Adam(D.parameters(), lr=lr, betas=betas)
     losses = []
     for _ in range(steps):
         if batch_size is None:
             real, fake = x_real, x_fake
         else:
-            real = x_real[torch.randint(len(x_real), (batch_size,), generator=gen)]
-            fake = x_fake[torch.randint(len(x_fake), (batch_size,), generator=gen)]
-        value = pair.d_loss(D(real), D(fake))
-        total = value + (gradient_penalty(D, real, fake, gp_weight, generator=gen)
-                         if gp_weight > 0 else 0.0)
-        opt.zero_grad(set_to_none=True)
-        total.backward()
-        opt.step()
-        if clip_value > 0:
-            clip_weights(D, clip_value)
-        losses.append(value.item())
+            real = x_real[torch.randint(len(x_real), (batch_size,), generator=rng)]
+            fake = x_fake[torch.randint(len(x_fake), (batch_size,), generator=rng)]
+        result = discriminator_step(D, opt, real, fake, loss=loss, gp_weight=gp_weight,
+                                    clip_value=clip_value, gp_generator=rng)
+        losses.append(result.loss)
     return losses
 
 

@@ -487,7 +487,7 @@ assert abs(d_gan - (-np.log(sigmoid(scores_real)).mean()
                     - np.log(1 - sigmoid(scores_fake)).mean())) < 1e-6
 assert abs(d_wgan - (scores_fake.mean() - scores_real.mean()).item()) < 1e-6
 assert abs(g_wgan + scores_fake.mean().item()) < 1e-6
-assert wgan.critic and not gan.critic
+assert gan.bce and not wgan.bce
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 6. WGAN-GP on the ring: compare like with like

@@ -126,6 +126,6 @@ def test_clip_weights():
 
 def test_loss_registry():
     assert L.get_loss("nonsaturating").g_loss is L.g_loss_nonsaturating
-    assert L.get_loss("wgan").critic and not L.get_loss("minimax").critic
+    assert L.get_loss("minimax").bce and not L.get_loss("wgan").bce
     with pytest.raises(ValueError, match="loss must be one of"):
         L.get_loss("wasserstein-ish")

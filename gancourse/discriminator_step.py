@@ -1,0 +1,132 @@
+"""The one discriminator (or critic) step of the course.
+
+Every GAN trains its discriminator the same way: score real and generated samples, compute
+the loss of a :class:`~gancourse.losses.LossPair`, add the options, take an optimiser step.
+This module is the only place that does it -- :class:`~gancourse.training.GANTrainer`, the
+fixed-sample fits of lectures 03 and 05 (:func:`~gancourse.training.fit_discriminator`) and
+pix2pix (:mod:`gancourse.pix2pix`) all call :func:`discriminator_step`, so a new loss or
+penalty is one new argument here, never a new loop.
+
+The options, and where they come from:
+
+* ``real_label < 1`` -- one-sided label smoothing (Salimans et al. 2016), BCE losses only;
+* ``noise_std > 0`` -- instance noise (Sønderby et al. 2017; Arjovsky & Bottou 2017) on both
+  real and generated inputs; the generator's step adds the same with :func:`add_instance_noise`;
+* ``gp_weight > 0`` -- the WGAN-GP gradient penalty (Gulrajani et al. 2017);
+* ``clip_value > 0`` -- WGAN's weight clipping after the step (Arjovsky et al. 2017);
+* ``y`` -- a condition (class labels, or a whole input image for pix2pix): D is called as
+  ``D(x, y)``; with ``mismatch_weight > 0`` and class labels, D also learns to reject a real x
+  shown with a wrong label (Reed et al. 2016's matching-aware discriminator).
+
+    result = discriminator_step(D, opt_d, x_real, x_fake.detach(), loss="wgan", gp_weight=10)
+    result.total, result.loss, result.penalty   # floats: what was minimised, and its parts
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from .losses import LossPair, clip_weights, get_loss, gradient_penalty
+
+__all__ = ["DiscriminatorLoss", "discriminator_loss", "discriminator_step",
+           "add_instance_noise"]
+
+
+@dataclass(frozen=True)
+class DiscriminatorLoss:
+    """One discriminator step's objective and its parts (``total`` is a tensor with a graph)."""
+
+    total: torch.Tensor  # loss + penalty + mismatch: what the step minimises
+    loss: float  # the loss pair's discriminator loss alone
+    penalty: float = 0.0  # the gradient penalty, weight included (0 without one)
+    mismatch: float = 0.0  # the mismatched-pairs term, weight included (0 without one)
+
+
+def add_instance_noise(x: torch.Tensor, std: float,
+                       generator: torch.Generator | None = None) -> torch.Tensor:
+    """``x`` plus N(0, std^2) noise drawn on the CPU by ``generator`` (``x`` itself if std = 0).
+
+    Drawing on the CPU keeps a seeded run the same on every device.
+    """
+    if std == 0:
+        return x
+    if not std > 0:
+        raise ValueError(f"std (instance noise) must be >= 0, got {std!r}")
+    return x + std * torch.randn(x.shape, generator=generator).to(x)
+
+
+def _score(D: nn.Module, x: torch.Tensor, y) -> torch.Tensor:
+    return D(x) if y is None else D(x, y)
+
+
+def discriminator_loss(D: nn.Module, x_real: torch.Tensor, x_fake: torch.Tensor, *,
+                       loss: str | LossPair = "nonsaturating", y: torch.Tensor | None = None,
+                       real_label: float = 1.0, noise_std: float = 0.0,
+                       gp_weight: float = 0.0, mismatch_weight: float = 0.0,
+                       n_classes: int = 0, generator: torch.Generator | None = None,
+                       gp_generator: torch.Generator | None = None) -> DiscriminatorLoss:
+    """The discriminator's objective on one minibatch, as a pure function of its inputs.
+
+    Args:
+        D: maps x (B, ...) [and the condition y] to logits or critic scores (B, 1) or (B,).
+        x_real, x_fake: (B, ...) real and generated samples; pass ``x_fake`` detached (or made
+            under ``torch.no_grad``) so that no gradient reaches the generator.
+        loss: a name in :data:`gancourse.losses.LOSSES`, or a :class:`LossPair`.
+        y: the condition shared by the real and generated samples (None: unconditional).
+        real_label: the target for real samples, < 1 for one-sided label smoothing (BCE only).
+        noise_std: instance noise added to both inputs (drawn real first, then fake).
+        gp_weight: lambda of the gradient penalty (0: none).
+        mismatch_weight: weight of "real x with a wrong label is fake" (needs class labels y
+            and ``n_classes``; 0: none).
+        generator: draws the instance noise and the wrong labels (CPU).
+        gp_generator: draws the penalty's interpolation weights (on x_real's device).
+
+    Returns:
+        A :class:`DiscriminatorLoss`.
+    """
+    pair = get_loss(loss) if isinstance(loss, str) else loss
+    if real_label != 1.0 and not pair.bce:
+        raise ValueError(f"real_label (label smoothing) needs a BCE loss, not {pair.name!r}")
+    if mismatch_weight and (y is None or n_classes < 2 or not pair.bce):
+        raise ValueError("mismatch_weight needs class labels y, n_classes >= 2 and a BCE loss; "
+                         f"got y={'None' if y is None else 'labels'}, n_classes={n_classes}, "
+                         f"loss={pair.name!r}")
+    x_real = add_instance_noise(x_real, noise_std, generator)
+    x_fake = add_instance_noise(x_fake, noise_std, generator)
+    out_real, out_fake = _score(D, x_real, y), _score(D, x_fake, y)
+    if not pair.bce:
+        value = pair.d_loss(out_real, out_fake)
+    else:
+        value = pair.d_loss(out_real, out_fake, real_label=real_label)
+    total, penalty, mismatch = value, 0.0, 0.0
+    if gp_weight > 0:
+        critic = D if y is None else (lambda x: D(x, y))
+        term = gradient_penalty(critic, x_real, x_fake, gp_weight, generator=gp_generator)
+        total, penalty = total + term, term.item()
+    if mismatch_weight > 0:
+        shift = torch.randint(1, n_classes, y.shape, generator=generator).to(y)
+        out_wrong = D(x_real, (y + shift) % n_classes)  # a label that is surely not x's
+        term = mismatch_weight * F.binary_cross_entropy_with_logits(
+            out_wrong, torch.zeros_like(out_wrong))
+        total, mismatch = total + term, term.item()
+    return DiscriminatorLoss(total, value.item(), penalty, mismatch)
+
+
+def discriminator_step(D: nn.Module, optimizer: torch.optim.Optimizer, x_real: torch.Tensor,
+                       x_fake: torch.Tensor, *, clip_value: float = 0.0, **options
+                       ) -> DiscriminatorLoss:
+    """One optimiser step of ``D`` on :func:`discriminator_loss` (same ``options``).
+
+    ``clip_value > 0`` clamps D's weights to [-c, c] after the step (WGAN).
+    """
+    result = discriminator_loss(D, x_real, x_fake, **options)
+    optimizer.zero_grad(set_to_none=True)
+    result.total.backward()
+    optimizer.step()
+    if clip_value > 0:
+        clip_weights(D, clip_value)
+    return result
