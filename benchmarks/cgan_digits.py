@@ -10,7 +10,8 @@ digits. Each run uses one CPU thread; ``--workers`` runs go side by side. From t
     .venv/bin/python benchmarks/cgan_digits.py             # 3 seeds, about 4 minutes
     .venv/bin/python benchmarks/cgan_digits.py --seeds 1
 
-Results: benchmarks/results/cgan_digits.md (table) and cgan_digits.json (every run).
+Results: benchmarks/results/cgan_digits.md (table) and gancourse/data/cgan_digits.json
+(every run; package data: lecture 06 loads it).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ import statistics
 import time
 from concurrent.futures import ProcessPoolExecutor
 
-from common import RESULTS, machine, save_table
+from common import DATA, machine, save_table
 
 from gancourse.conditional import DIGIT_STEPS, VARIANTS
 
@@ -102,8 +103,7 @@ def main() -> None:
                      "Accuracy at step 1000: on the trainer's 1000 fixed latent points (100 per "
                      "class), the speed at which G aligns its images with y. "
                      f"One CPU thread per run, {args.workers} runs side by side.")
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "cgan_digits.json").write_text(json.dumps(
+    (DATA / "cgan_digits.json").write_text(json.dumps(
         {"machine": machine(), "steps": DIGIT_STEPS, "classifier_test_accuracy": test_accuracy,
          "real_test_diversity_ratio": test_div_ratio, "runs": runs}, indent=1))
 

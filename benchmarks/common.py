@@ -9,7 +9,10 @@ import shlex
 import sys
 from pathlib import Path
 
-RESULTS = Path(__file__).resolve().parent / "results"
+RESULTS = Path(__file__).resolve().parent / "results"  # the tables (Markdown)
+# Every run (JSON) of a benchmark a lecture quotes ships inside the package, so that an
+# installed gancourse has it: gancourse/data/.
+DATA = Path(__file__).resolve().parents[1] / "gancourse" / "data"
 
 
 def machine() -> dict[str, str]:

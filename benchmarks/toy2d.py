@@ -11,7 +11,8 @@ captured when it is the nearest mode of a high-quality sample. Each run uses one
     .venv/bin/python benchmarks/toy2d.py --datasets ring --methods gan pacgan2 --seeds 2
     .venv/bin/python benchmarks/toy2d.py --methods pacgan2 --update   # re-run one method
 
-Results: a Markdown table in benchmarks/results/toy2d.md and every run in toy2d.json.
+Results: a Markdown table in benchmarks/results/toy2d.md and every run in gancourse/data/toy2d.json
+(package data: the lectures load it).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ import statistics
 import time
 from concurrent.futures import ProcessPoolExecutor
 
-from common import RESULTS, machine, save_table
+from common import DATA, machine, save_table
 
 from gancourse.experiments import DEMOS, METHODS, TOY_SCHEDULE, TOY_STEPS
 
@@ -72,7 +73,7 @@ def main() -> None:
                         help="keep the saved runs of other datasets/methods and replace only "
                              "those run now")
     args = parser.parse_args()
-    saved = RESULTS / "toy2d.json"
+    saved = DATA / "toy2d.json"
     old_runs = json.loads(saved.read_text())["runs"] if args.update and saved.exists() else []
     jobs = [(d, m, s) for d in args.datasets for m in args.methods for s in range(args.seeds)]
     with ProcessPoolExecutor(max_workers=args.workers) as pool:
@@ -114,8 +115,7 @@ def main() -> None:
                      + (" Rows of methods not re-run by this command come from the earlier run "
                         "saved in toy2d.json (same machine)." if args.update else "")
                      + f"\n\n{CITATIONS}")
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "toy2d.json").write_text(json.dumps(
+    (DATA / "toy2d.json").write_text(json.dumps(
         {"machine": machine(), "steps": TOY_STEPS, "schedule": TOY_SCHEDULE,
          "methods": {m: {"config": METHODS[m].config, "d_options": METHODS[m].d_options,
                          "hidden": METHODS[m].hidden} for m in methods},

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._checks import as_array, check_positive
+from ._validation import as_array, check_positive
 
 __all__ = ["touched_area"]
 

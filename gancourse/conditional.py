@@ -30,7 +30,7 @@ from .distributions import Ring
 from .metrics import conditional_accuracy
 from .models import MLPDiscriminator, MLPGenerator
 from .results import RESULTS_DIR, load_results
-from .seeding import seed_everything
+from .seeding import seeded
 from .training import GANTrainer, TrainConfig
 
 __all__ = ["VARIANTS", "DIGIT_LATENT", "DIGIT_STEPS", "make_digit_cgan", "evaluate_digits",
@@ -40,7 +40,7 @@ __all__ = ["VARIANTS", "DIGIT_LATENT", "DIGIT_STEPS", "make_digit_cgan", "evalua
 VARIANTS = ("ignore-y", "pairs", "pairs+mismatch")
 CGAN_BENCHMARK_FILE = RESULTS_DIR / "cgan_digits.json"
 DIGIT_LATENT = 16
-DIGIT_STEPS = 8000  # generator steps of the benchmark and of the saved lecture model
+DIGIT_STEPS = 8000  # generator steps of each run of benchmarks/cgan_digits.py
 _DIGIT_CONFIG = dict(batch_size=64, lr_d=1e-3, lr_g=1e-3, betas=(0.5, 0.999))
 
 
@@ -60,17 +60,18 @@ def make_digit_cgan(data: DigitsSplit, variant: str = "pairs+mismatch", seed: in
     """
     if variant not in VARIANTS:
         raise ValueError(f"variant must be one of {', '.join(VARIANTS)}, got {variant!r}")
-    seed_everything(seed)
     d_classes = 0 if variant == "ignore-y" else N_CLASSES
     x, y = data.train
-    if conv:
-        G = DCGANGenerator(DIGIT_LATENT, 8, n_classes=N_CLASSES, base=32)
-        D = DCGANDiscriminator(8, n_classes=d_classes, base=32)
-        x = to_images(x)
-    else:
-        G = MLPGenerator(DIGIT_LATENT, N_PIXELS, (128, 128), n_classes=N_CLASSES,
-                         out_activation=nn.Tanh)
-        D = MLPDiscriminator(N_PIXELS, (128, 128), n_classes=d_classes, minibatch_std=True)
+    with seeded(seed):
+        if conv:
+            G = DCGANGenerator(DIGIT_LATENT, 8, n_classes=N_CLASSES, base=32)
+            D = DCGANDiscriminator(8, n_classes=d_classes, base=32)
+            x = to_images(x)
+        else:
+            G = MLPGenerator(DIGIT_LATENT, N_PIXELS, (128, 128), n_classes=N_CLASSES,
+                             out_activation=nn.Tanh)
+            D = MLPDiscriminator(N_PIXELS, (128, 128), n_classes=d_classes,
+                                 minibatch_std=True)
     options: dict[str, Any] = {**_DIGIT_CONFIG, "steps": steps, "seed": seed,
                                "mismatch_weight": 1.0 if variant == "pairs+mismatch" else 0.0,
                                "progress": False, **overrides}
@@ -116,12 +117,16 @@ def evaluate_digits(G: nn.Module, classifier: DigitClassifier, real_diversity: n
             "diversity_ratio": float(np.mean(diversity / np.asarray(real_diversity)))}
 
 
-def make_ring_cgan(seed: int = 0, steps: int = 2000, mismatch: bool = True,
+def make_ring_cgan(seed: int = 0, *, steps: int = 2000, mismatch: bool = True,
                    device: torch.device | str | None = None, **overrides) -> GANTrainer:
-    """G(z | y) on the ring with y = the mode's index (lecture 04's small networks)."""
-    seed_everything(seed)
-    G = MLPGenerator(2, 2, (64, 64), n_classes=8)
-    D = MLPDiscriminator(2, (64, 64), n_classes=8)
+    """G(z | y) on the ring with y = the mode's index (lecture 04's small networks).
+
+    ``mismatch``: D also rejects real points shown with a wrong label; ``overrides`` replace
+    :class:`~gancourse.training.TrainConfig` fields.
+    """
+    with seeded(seed):
+        G = MLPGenerator(2, 2, (64, 64), n_classes=8)
+        D = MLPDiscriminator(2, (64, 64), n_classes=8)
     options = dict(steps=steps, batch_size=128, lr_d=1e-3, lr_g=1e-3, seed=seed,
                    lr_decay_start=0.5, lr_final=0.05, progress=False,
                    mismatch_weight=1.0 if mismatch else 0.0)

@@ -37,7 +37,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from ._checks import as_array, check_positive
+from ._validation import as_array, check_positive
 
 __all__ = ["critic_estimate", "critic_standard_error", "input_gradients", "gradient_norms",
            "spectral_norms", "power_iteration", "interpolate_density_1d", "penalised_objective_1d",

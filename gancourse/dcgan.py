@@ -17,7 +17,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from ._checks import check_count
+from ._validation import check_count
 
 __all__ = ["DCGANGenerator", "DCGANDiscriminator", "weights_init", "SUPPORTED_SIZES"]
 

@@ -28,7 +28,7 @@ import numpy as np
 import torch
 from scipy.special import logsumexp, ndtr
 
-from ._checks import as_array, as_probability_vector, check_count, check_positive
+from ._validation import as_array, as_probability_vector, check_count, check_positive
 from .seeding import Seed, torch_generator
 
 __all__ = [

@@ -19,7 +19,7 @@ import math
 
 import numpy as np
 
-from ._checks import (as_array, as_density_on_grid, as_grid, as_probability_vector,
+from ._validation import (as_array, as_density_on_grid, as_grid, as_probability_vector,
                       check_same_shape)
 
 __all__ = [

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._checks import check_count, check_positive
+from ._validation import check_count, check_positive
 
 __all__ = ["bilinear_game_trajectory"]
 

@@ -27,7 +27,7 @@ from .distributions import GaussianMixture, Grid, Ring
 from .metrics import mode_stats, nearest_mode
 from .models import MLPDiscriminator, MLPGenerator
 from .results import RESULTS_DIR, load_results
-from .seeding import seed_everything
+from .seeding import seeded
 from .training import GANTrainer, TrainConfig
 
 __all__ = ["Method", "METHODS", "COLLAPSE_SCHEDULE", "TOY_STEPS", "TOY_SCHEDULE", "toy_dataset",
@@ -116,9 +116,9 @@ def make_toy_trainer(dataset: str, method: str, seed: int = 0, *, steps: int | N
         raise ValueError(f"method must be one of {', '.join(METHODS)}, got {method!r}")
     spec = METHODS[method]
     data = toy_dataset(dataset)
-    seed_everything(seed)
-    G = MLPGenerator(2, 2, spec.hidden)
-    D = MLPDiscriminator(2, spec.hidden, **spec.d_options)
+    with seeded(seed):
+        G = MLPGenerator(2, 2, spec.hidden)
+        D = MLPDiscriminator(2, spec.hidden, **spec.d_options)
     schedule = TOY_SCHEDULE[dataset] if "lr_decay_start" not in spec.config and \
         method not in DEMOS else {}
     config = TrainConfig(**{"steps": steps or TOY_STEPS[dataset], "seed": seed, **schedule,
@@ -222,9 +222,9 @@ def run_line(seed: int = 0, *, steps: int = 1000, minibatch_std: bool = False,
     ``collapse``, with a 1-D latent. Returns the trainer and the literature's metrics on 2500
     samples: ``modes_captured``, ``high_quality`` and ``counts`` (high-quality samples per mode).
     """
-    seed_everything(seed)
-    G = MLPGenerator(1, 1, (64, 64))
-    D = MLPDiscriminator(1, (64, 64), minibatch_std=minibatch_std)
+    with seeded(seed):
+        G = MLPGenerator(1, 1, (64, 64))
+        D = MLPDiscriminator(1, (64, 64), minibatch_std=minibatch_std)
     config = TrainConfig(steps=steps, seed=seed, progress=False, **COLLAPSE_SCHEDULE)
     trainer = GANTrainer(G, D, LINE_MODES, config, device=device)
     trainer.train()

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._checks import as_grid, check_same_shape
+from ._validation import as_grid, check_same_shape
 from .theory import _nonnegative
 
 __all__ = ["lsgan_optimal_discriminator", "lsgan_generator_criterion", "pearson_chi2_on_grid"]

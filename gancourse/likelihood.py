@@ -19,7 +19,7 @@ import numpy as np
 from scipy.optimize import minimize
 from scipy.stats import norm
 
-from ._checks import as_array, as_density_on_grid, as_grid
+from ._validation import as_array, as_density_on_grid, as_grid
 from .divergences import kl_on_grid
 
 __all__ = ["gaussian_log_likelihood", "gaussian_mle", "fit_gaussian_by_kl", "entropy_on_grid"]

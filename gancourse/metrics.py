@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from ._checks import as_array
+from ._validation import as_array
 from .divergences import kl
 
 __all__ = ["ModeStats", "mode_stats", "conditional_accuracy", "nearest_mode", "modes_holding"]

@@ -19,7 +19,7 @@ from typing import Callable
 import numpy as np
 from scipy.stats import norm
 
-from ._checks import as_array, as_density_on_grid, as_grid, check_positive
+from ._validation import as_array, as_density_on_grid, as_grid, check_positive
 from .divergences import js_on_grid, kl_on_grid
 
 __all__ = ["GaussianOnGrid", "numerical_gradient", "descend"]

@@ -26,7 +26,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from ._checks import check_count
+from ._validation import check_count
 
 __all__ = ["mlp", "MLPGenerator", "MLPDiscriminator", "MinibatchStd", "AffineGenerator",
            "LineGenerator", "count_parameters", "probability_on_grid"]

@@ -17,6 +17,7 @@ computed from the two 1-D densities by the CDF formula, not taken from that argu
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 import numpy as np
 import torch
@@ -24,7 +25,10 @@ import torch
 from .divergences import js_on_grid, kl_gaussian
 from .wasserstein import w1_1d
 
-__all__ = ["parallel_lines_divergences", "train_shift"]
+if TYPE_CHECKING:  # the training loop is imported where it is used: this module is light
+    from .training import GANTrainer
+
+__all__ = ["parallel_lines_divergences", "make_shift_trainer", "train_shift"]
 
 LOG2 = math.log(2.0)
 
@@ -55,33 +59,43 @@ def parallel_lines_divergences(theta: float, noise_std: float = 0.0) -> dict[str
             "w1": w1_1d(x, x, p, q)}
 
 
+def make_shift_trainer(theta0: float = 1.0, seed: int = 0, *, steps: int = 300,
+                       device: torch.device | str | None = None, **overrides) -> GANTrainer:
+    """An untrained :class:`~gancourse.training.GANTrainer`: G(z) = (theta, Phi(z)) against a
+    strong discriminator (an MLP with two hidden layers of 64 units).
+
+    Both take plain gradient steps (``optimizer="sgd"``, ``lr_d=0.2``, ``lr_g=0.05``,
+    ``k_steps=5``, batch 256 by default); ``overrides`` replace any
+    :class:`~gancourse.training.TrainConfig` field, such as ``loss``, ``instance_noise``,
+    ``real_label`` or ``gp_weight``.
+    """
+    from .distributions import ParallelLine
+    from .models import LineGenerator, MLPDiscriminator
+    from .seeding import seeded
+    from .training import GANTrainer, TrainConfig
+
+    with seeded(seed):
+        G, D = LineGenerator(theta0), MLPDiscriminator(2, (64, 64))
+    options = dict(steps=steps, batch_size=256, k_steps=5, lr_d=0.2, lr_g=0.05,
+                   optimizer="sgd", progress=False, seed=seed)
+    return GANTrainer(G, D, ParallelLine(0.0), TrainConfig(**{**options, **overrides}),
+                      device=device)
+
+
 def train_shift(theta0: float = 1.0, *, steps: int = 300, seed: int = 0, pretrain_d: int = 200,
-                device: torch.device | str | None = None, **config) -> tuple[list[float], object]:
+                device: torch.device | str | None = None, **config) -> tuple[list[float], GANTrainer]:
     """Learn the shift theta of :class:`~gancourse.models.LineGenerator` towards P_0.
 
-    A strong discriminator (an MLP with two hidden layers of 64 units, ``k_steps=5`` by default,
-    pre-trained for ``pretrain_d`` steps) plays against G(z) = (theta, Phi(z)), both taking
-    plain gradient steps (``optimizer="sgd"``, ``lr_d=0.2``, ``lr_g=0.05`` by default).
-    ``config`` overrides any :class:`~gancourse.training.TrainConfig` field, such as ``loss``,
-    ``instance_noise``, ``real_label`` or ``gp_weight``.
+    The set-up of :func:`make_shift_trainer` (``config`` overrides its TrainConfig fields); the
+    discriminator is first trained alone for ``pretrain_d`` steps.
 
     Returns:
         ``(thetas, trainer)``: theta before training and after every generator step.
     """
-    from .distributions import ParallelLine
-    from .models import LineGenerator, MLPDiscriminator
-    from .seeding import seed_everything
-    from .training import GANTrainer, TrainConfig
-
-    seed_everything(seed)
-    G, D = LineGenerator(theta0), MLPDiscriminator(2, (64, 64))
-    options = dict(steps=steps, batch_size=256, k_steps=5, lr_d=0.2, lr_g=0.05,
-                   optimizer="sgd", progress=False, seed=seed)
-    options.update(config)
+    trainer = make_shift_trainer(theta0, seed, steps=steps, device=device, **config)
     thetas: list[float] = []
-    trainer = GANTrainer(G, D, ParallelLine(0.0), TrainConfig(**options), device=device,
-                         callback=lambda t: thetas.append(float(t.G.theta.detach())) and None)
+    trainer.callback = lambda t: thetas.append(float(t.G.theta.detach())) and None
     trainer.train_discriminator(pretrain_d)
-    thetas.append(float(G.theta.detach()))
+    thetas.append(float(trainer.G.theta.detach()))
     trainer.train()
     return thetas, trainer

@@ -23,7 +23,7 @@ from .digits import N_PIXELS, check_pixel_tensor
 from .discriminator_step import discriminator_step
 from .losses import g_loss_nonsaturating
 from .models import MLPDiscriminator, mlp
-from .seeding import seed_everything
+from .seeding import seeded
 
 __all__ = ["mask_lower", "sharpness", "Translator", "PairDiscriminator", "train_pix2pix"]
 
@@ -98,16 +98,16 @@ def train_pix2pix(inputs: torch.Tensor, targets: torch.Tensor, *, adversarial: b
     if not l1_weight >= 0:
         raise ValueError(f"l1_weight must be >= 0, got {l1_weight!r}")
     device = torch.device(device) if device is not None else get_device()
-    seed_everything(seed)
-    G = Translator().to(device)
-    D = PairDiscriminator().to(device)  # judges the pair (a, b): conditioned on a
+    with seeded(seed):
+        G = Translator().to(device)
+        D = PairDiscriminator().to(device)  # judges the pair (a, b): conditioned on a
     opt_g = torch.optim.Adam(G.parameters(), lr=lr, betas=(0.5, 0.999))
     opt_d = torch.optim.Adam(D.parameters(), lr=lr, betas=(0.5, 0.999))
-    gen = torch.Generator().manual_seed(seed)
+    rng = torch.Generator().manual_seed(seed)
     inputs, targets = inputs.to(device), targets.to(device)
     history: dict[str, list[float]] = {"l1": [], "d_loss": []}
     for _ in range(steps):
-        idx = torch.randint(len(inputs), (batch_size,), generator=gen).to(device)
+        idx = torch.randint(len(inputs), (batch_size,), generator=rng).to(device)
         a, b = inputs[idx], targets[idx]
         fake = G(a)
         if adversarial:  # the course's one discriminator step, with the input a as condition

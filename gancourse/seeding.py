@@ -9,13 +9,15 @@ depend on how often an earlier cell ran.
 from __future__ import annotations
 
 import random
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import numpy as np
 import torch
 
-from ._checks import check_count
+from ._validation import check_count
 
-__all__ = ["seed_everything", "torch_generator", "numpy_generator", "Seed"]
+__all__ = ["seed_everything", "seeded", "torch_generator", "numpy_generator", "Seed"]
 
 Seed = int | torch.Generator | None
 
@@ -27,6 +29,25 @@ def seed_everything(seed: int) -> int:
     np.random.seed(seed % 2**32)
     torch.manual_seed(seed)  # also seeds every CUDA device
     return seed
+
+
+@contextmanager
+def seeded(seed: int) -> Iterator[int]:
+    """Inside: everything seeded with ``seed``; after: the global random state as it was.
+
+    The lectures' set-up factories build their networks inside ``with seeded(seed):`` -- the
+    same weights for the same seed, without reseeding the notebook's own random stream behind
+    its back (a cell after the factory draws what it would have drawn without it).
+    """
+    seed = check_count(seed, "seed", minimum=0)
+    py_state, np_state = random.getstate(), np.random.get_state()
+    devices = list(range(torch.cuda.device_count())) if torch.cuda.is_available() else []
+    with torch.random.fork_rng(devices=devices):
+        try:
+            yield seed_everything(seed)
+        finally:
+            random.setstate(py_state)
+            np.random.set_state(np_state)
 
 
 def torch_generator(seed: Seed) -> torch.Generator | None:

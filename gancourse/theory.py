@@ -17,7 +17,7 @@ import math
 
 import numpy as np
 
-from ._checks import as_array, as_grid, check_same_shape
+from ._validation import as_array, as_grid, check_same_shape
 from .divergences import js_on_grid
 
 __all__ = [

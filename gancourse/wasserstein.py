@@ -25,7 +25,7 @@ import numpy as np
 from scipy.optimize import linear_sum_assignment, linprog
 from scipy.spatial.distance import cdist
 
-from ._checks import as_array, as_probability_vector
+from ._validation import as_array, as_probability_vector
 
 __all__ = ["emd", "emd_1d", "emd_dual", "c_transform", "w1_1d", "w1_point_clouds",
            "monotone_plan_1d", "kantorovich_dual"]

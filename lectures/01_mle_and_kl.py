@@ -45,10 +45,7 @@ from gancourse.likelihood import (entropy_on_grid, fit_gaussian_by_kl, gaussian_
 from gancourse.models import mlp
 from gancourse.widgets import GaussianFitExplorer
 
-gc.seed_everything(0)
-gc.limit_cpu_threads()  # small networks run fastest on one CPU thread (see its docstring)
-device = gc.get_device()
-print("computing on", device)
+device = gc.setup(seed=0)  # seed, one CPU thread, CUDA/MPS/CPU
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 1. Generation is learning a distribution

@@ -45,12 +45,9 @@ from gancourse.saturation import poor_start
 from gancourse.training import FrameRecorder, GANTrainer, TrainConfig
 from gancourse.widgets import GameExplorer
 
-gc.seed_everything(0)
-gc.limit_cpu_threads()  # small networks run fastest on one CPU thread (see its docstring)
-device = gc.get_device()
+device = gc.setup(seed=0)  # seed, one CPU thread, CUDA/MPS/CPU
 LOG4 = math.log(4)
 x = np.linspace(-6, 6, 2401)  # integration grid for every density below
-print("computing on", device)
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 1. The game

@@ -41,11 +41,8 @@ from gancourse.parallel_lines import parallel_lines_divergences, train_shift
 from gancourse.training import accuracy, fit_discriminator
 from gancourse.widgets import DisjointExplorer
 
-gc.seed_everything(0)
-gc.limit_cpu_threads()  # small networks run fastest on one CPU thread (see its docstring)
-device = gc.get_device()
+device = gc.setup(seed=0)  # seed, one CPU thread, CUDA/MPS/CPU
 LOG2 = math.log(2)
-print("computing on", device)
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 1. No overlap, no information

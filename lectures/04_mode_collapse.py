@@ -43,10 +43,7 @@ from gancourse.metrics import mode_stats
 from gancourse.mode_seeking import GaussianOnGrid, descend, numerical_gradient
 from gancourse.widgets import SnapshotExplorer
 
-gc.seed_everything(0)
-gc.limit_cpu_threads()  # small networks run fastest on one CPU thread (see its docstring)
-device = gc.get_device()
-print("computing on", device)
+device = gc.setup(seed=0)  # seed, one CPU thread, CUDA/MPS/CPU
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 1. The benchmarks and their metrics

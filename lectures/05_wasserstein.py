@@ -49,11 +49,8 @@ from gancourse.results import load_results
 from gancourse.training import fit_discriminator
 from gancourse.widgets import TransportExplorer
 
-gc.seed_everything(0)
-gc.limit_cpu_threads()  # small networks run fastest on one CPU thread (see its docstring)
-device = gc.get_device()
+device = gc.setup(seed=0)  # seed, one CPU thread, CUDA/MPS/CPU
 LOG2 = math.log(2)
-print("computing on", device)
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 1. Moving earth

@@ -39,10 +39,7 @@ from gancourse.pix2pix import mask_lower, sharpness, train_pix2pix
 from gancourse.plots import show_digits
 from gancourse.widgets import DigitExplorer
 
-gc.seed_everything(0)
-gc.limit_cpu_threads()  # small networks run fastest on one CPU thread (see its docstring)
-device = gc.get_device()
-print("computing on", device)
+device = gc.setup(seed=0)  # seed, one CPU thread, CUDA/MPS/CPU
 
 
 # %% [markdown] slideshow={"slide_type": "slide"}

@@ -83,3 +83,23 @@ def test_limit_cpu_threads(monkeypatch):
             gc.limit_cpu_threads(0)
     finally:
         torch.set_num_threads(before)
+
+
+def test_setup_is_the_four_lines_of_a_notebook(monkeypatch, capsys):
+    """gc.setup(seed) = seed_everything + limit_cpu_threads + get_device, and says the device."""
+    before = torch.get_num_threads()
+    monkeypatch.delenv("GANCOURSE_THREADS", raising=False)
+    monkeypatch.delenv("GANCOURSE_DEVICE", raising=False)
+    try:
+        device = gc.setup(seed=3)
+        first = (torch.rand(3), np.random.rand(3))
+        assert device == gc.get_device() and torch.get_num_threads() == 1
+        assert capsys.readouterr().out == f"computing on {device}\n"
+        gc.setup(seed=3, threads=2, device="cpu", verbose=False)
+        assert torch.equal(torch.rand(3), first[0]) and np.array_equal(np.random.rand(3),
+                                                                         first[1])
+        assert torch.get_num_threads() == 2 and capsys.readouterr().out == ""
+        with pytest.raises(ValueError, match="seed"):
+            gc.setup(seed=-1)
+    finally:
+        torch.set_num_threads(before)

@@ -136,6 +136,52 @@ def test_self_check_computes_gradients_like_the_grader(capsys, monkeypatch):
            "connected to the inputs through autograd" in out and "raised" not in out
 
 
+STUDENT_CODE = """
+import numpy as np
+import torch
+
+def uses_one(x, y, k):
+    print("a student's print")
+    return (x ** 2).sum() * k + torch.randn(()) * 0  # y unused: a zero gradient
+
+def as_numpy(x, y, k):
+    return np.asarray(x.detach()) * k, {"noise": torch.rand(2)}
+"""
+
+
+def test_the_self_check_and_the_grader_call_a_function_the_same_way():
+    """One protocol (plain.invoke): the same values, types, dtypes and gradients, unused
+    arguments included, whether the notebook's self-check or the grader's process calls."""
+    from gancourse.grading.grader import _Runner
+    from gancourse.grading.sandbox import Limits
+
+    namespace = {}
+    exec(STUDENT_CODE, namespace)
+    args = (torch.tensor([1.0, 2.0]), torch.tensor([3.0]), 2)
+    runner = _Runner([STUDENT_CODE], Limits(), [], [], None)
+    try:
+        assert runner.start()
+        for name, wrt in (("uses_one", [0, 1]), ("as_numpy", None)):
+            local = selfcheck._local_caller(namespace[name], 20.0)
+            remote = runner.caller(name)
+            got_local = local.with_grad(*args, wrt=wrt, seed=3)
+            got_remote = (remote.with_grad(*args, wrt=wrt, seed=3) if wrt else
+                          (remote(*args, seed=3), None))
+            assert repr(got_local) == repr(got_remote)
+            flat_local = [got_local[0], *(got_local[1] or [])]
+            flat_remote = [got_remote[0], *(got_remote[1] or [])]
+            for a, b in zip(flat_local, flat_remote):
+                assert type(a) is type(b)
+                if isinstance(a, np.ndarray):
+                    assert a.dtype == b.dtype and np.array_equal(a, b)
+        grads = selfcheck._local_caller(namespace["uses_one"], 20.0).with_grad(
+            *args, wrt=[0, 1])[1]
+        assert isinstance(grads[1], TensorArray) and grads[1].dtype == np.float32
+        np.testing.assert_array_equal(grads[1], [0.0])
+    finally:
+        runner.sandbox.close()
+
+
 # ------------------------------------------------------------------ plain data
 
 def test_plain_round_trip():

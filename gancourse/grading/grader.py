@@ -9,7 +9,7 @@ from pathlib import Path
 
 from .checks import CheckFailed, Exercise, Registry, SubmissionFailed
 from .notebook import NotebookError, Submission, detect_lecture, read_code_cells
-from .plain import from_plain
+from .plain import decode
 from .reach import ALLOWED
 from .sandbox import ForkServer, Limits, Reply, Sandbox
 
@@ -130,8 +130,7 @@ class _Runner:
             self.broken.add(name)
         if not reply.ok:
             raise SubmissionFailed(reply)
-        reply.value = from_plain(reply.value)
-        reply.grads = from_plain(reply.grads)
+        reply.value, reply.grads = decode({"value": reply.value, "grads": reply.grads})
         return reply
 
 

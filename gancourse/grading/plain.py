@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 __all__ = ["TensorArray", "to_plain", "from_plain", "dumps", "loads", "describe", "MAX_ELEMENTS",
-           "GradientProblem", "check_differentiable"]
+           "GradientProblem", "check_differentiable", "invoke", "decode"]
 
 MAX_ELEMENTS = 1_000_000  # larger arrays are refused rather than shipped
 
@@ -139,3 +139,45 @@ def check_differentiable(out: Any) -> None:
             "the result is not connected to the inputs through autograd, so no gradient can "
             "flow back: the graph was cut somewhere (.detach(), .item(), float(), NumPy, "
             "torch.no_grad(), or a new tensor made with torch.tensor(...))")
+
+
+def invoke(fn, args: list, *, seed: int = 0, grad_wrt: list[int] | None = None,
+           run=lambda call: call()) -> dict:
+    """The one way a graded function is called, in the grader's worker and in the notebook's
+    self-check alike: seed, plain-data arguments in (tensors as torch tensors), the result and
+    the gradients out as plain data. Raises what ``fn`` raises.
+
+    Args:
+        fn: the student's function.
+        args: the arguments as plain data (:func:`to_plain`).
+        seed: :func:`gancourse.seed_everything` before the call.
+        grad_wrt: indices of tensor arguments to differentiate the (scalar) result by; an
+            argument the result does not depend on gets a zero gradient of its shape.
+        run: runs the call (the worker captures its output, the self-check times it).
+
+    Returns:
+        ``{"ok": True, "value": plain result, "grads": plain list}`` (no "grads" without
+        ``grad_wrt``): what :func:`decode` reads.
+    """
+    import torch
+
+    from ..seeding import seed_everything
+
+    seed_everything(seed)
+    values = from_plain(args, torch_tensors=True)
+    wrt = grad_wrt or []
+    for i in wrt:
+        values[i].requires_grad_(True)
+    out = run(lambda: fn(*values))
+    message = {"ok": True, "value": to_plain(out)}
+    if wrt:
+        check_differentiable(out)
+        grads = torch.autograd.grad(out, [values[i] for i in wrt], allow_unused=True)
+        message["grads"] = to_plain([torch.zeros_like(values[i]) if g is None else g
+                                     for i, g in zip(wrt, grads)])
+    return message
+
+
+def decode(message: dict) -> tuple[Any, Any]:
+    """``(value, grads)`` of an :func:`invoke` reply, as the checks receive them."""
+    return from_plain(message.get("value")), from_plain(message.get("grads"))

@@ -24,7 +24,7 @@ from typing import Any, Callable, Iterator
 
 from .checks import CheckFailed, SubmissionFailed, load_registry
 from .grader import failure_message, used_course_message
-from .plain import check_differentiable, from_plain, to_plain
+from .plain import decode, invoke, to_plain
 from .reach import ALLOWED, course_names
 from .sandbox import Limits, Reply
 
@@ -73,39 +73,22 @@ class _LocalFailure(SubmissionFailed):
 
 
 def _local_caller(fn: Callable, seconds: float | None) -> Callable:
-    """Call ``fn`` as the grader would: plain-data arguments in, plain-data result out."""
-    def prepare(args):
-        return from_plain(to_plain(copy.deepcopy(list(args))), torch_tensors=True)
+    """Call ``fn`` exactly as the grader's worker does (:func:`.plain.invoke`), here in the
+    kernel and with a time limit: the same arguments, seed, result and gradients."""
+    def run(call):
+        with _time_limit(seconds):
+            return call()
+
+    def with_grad(*args, wrt: list[int] | None, seed: int = 0):
+        try:
+            message = invoke(fn, to_plain(copy.deepcopy(list(args))), seed=seed, grad_wrt=wrt,
+                             run=run)
+        except (Exception, CallTimeout) as exc:  # noqa: BLE001
+            raise _LocalFailure(exc) from exc
+        return decode(message)
 
     def call(*args, seed: int = 0):
-        from .. import seed_everything
-
-        seed_everything(seed)
-        try:
-            with _time_limit(seconds):
-                out = fn(*prepare(args))
-        except (Exception, CallTimeout) as exc:  # noqa: BLE001
-            raise _LocalFailure(exc) from exc
-        return from_plain(to_plain(out))
-
-    def with_grad(*args, wrt: list[int], seed: int = 0):
-        import torch
-
-        from .. import seed_everything
-
-        seed_everything(seed)
-        prepared = prepare(args)
-        for i in wrt:
-            prepared[i].requires_grad_(True)
-        try:
-            with _time_limit(seconds):
-                out = fn(*prepared)
-            check_differentiable(out)
-            grads = torch.autograd.grad(out, [prepared[i] for i in wrt], allow_unused=True)
-        except (Exception, CallTimeout) as exc:  # noqa: BLE001
-            raise _LocalFailure(exc) from exc
-        grads = [torch.zeros_like(prepared[i]) if g is None else g for i, g in zip(wrt, grads)]
-        return from_plain(to_plain(out)), from_plain(to_plain(grads))
+        return with_grad(*args, wrt=None, seed=seed)[0]
 
     call.with_grad = with_grad
     return call

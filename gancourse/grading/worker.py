@@ -151,9 +151,6 @@ def prepare() -> None:
 
 def serve(config: dict, read_fd: int, write_fd: int) -> None:
     """The submission's side: execute cells and calls until the grader closes the pipe."""
-    import numpy as np
-    import torch
-
     import gancourse
     from gancourse.grading import plain
     from gancourse.grading.reach import course_names
@@ -185,20 +182,9 @@ def serve(config: dict, read_fd: int, write_fd: int) -> None:
                     message = {"ok": False, "error_type": "MissingFunction",
                                "error": f"no function named {request['name']!r} is defined"}
                 else:
-                    gancourse.seed_everything(request.get("seed", 0))
-                    args = plain.from_plain(request["args"], torch_tensors=True)
-                    wrt = request.get("grad_wrt") or []
-                    for i in wrt:
-                        args[i].requires_grad_(True)
-                    out = _run(lambda: fn(*args), capture)
-                    message = {"ok": True, "value": plain.to_plain(out)}
-                    if wrt:
-                        plain.check_differentiable(out)
-                        grads = torch.autograd.grad(out, [args[i] for i in wrt],
-                                                    allow_unused=True)
-                        message["grads"] = plain.to_plain(
-                            [np.zeros(args[i].shape) if g is None else g
-                             for i, g in zip(wrt, grads)])
+                    message = plain.invoke(fn, request["args"], seed=request.get("seed", 0),
+                                           grad_wrt=request.get("grad_wrt"),
+                                           run=lambda call: _run(call, capture))
             elif request["op"] == "reach":
                 fn = namespace.get(request["name"])
                 message = {"ok": True, "value": course_names(fn) if callable(fn) else []}

@@ -1,4 +1,4 @@
-"""Argument checks shared by the public functions.
+"""Argument validation shared by the public functions (not graded checks: see grading).
 
 Every check raises ``ValueError`` whose message names the offending argument and says what was
 expected, so that a student sees "p has negative entries" instead of a NaN three cells later.

@@ -1,0 +1,91 @@
+"""gancourse as an installed package: a wheel, a clean virtual environment outside the
+checkout, and every loader working there without reading a file of the repository.
+
+Slow (about 2-3 minutes: the dependencies install from the package registries into a fresh
+venv, pinned to requirements.txt's versions)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+PROBE = textwrap.dedent("""
+    import json, sys
+    repo = sys.argv[1]
+    opened = []
+
+    def watch(event, args):
+        if event == "open" and isinstance(args[0], str) and args[0].startswith(repo):
+            opened.append(args[0])
+
+    sys.addaudithook(watch)
+    import torch
+    import gancourse as gc
+    from gancourse.conditional import load_cgan_benchmark
+    from gancourse.digits import load_digits_split
+    from gancourse.experiments import load_benchmark, make_toy_trainer
+    from gancourse.grading.checks import load_registry
+
+    device = gc.setup(seed=0, verbose=False)
+    trainer = make_toy_trainer("ring", "gan", 0, steps=3, progress=False, device=device)
+    trainer.train()
+    registry = load_registry()
+    print(json.dumps({
+        "file": gc.__file__,
+        "toy2d_runs": len(load_benchmark()["runs"]),
+        "cgan_runs": len(load_cgan_benchmark()["runs"]),
+        "digits_train": len(load_digits_split().x_train),
+        "steps": trainer.step,
+        "exercises": sorted(registry.exercises),
+        "opened_in_checkout": opened,
+    }))
+""")
+
+
+@pytest.fixture(scope="module")
+def installed(tmp_path_factory):
+    """A wheel of this checkout installed (with its declared dependencies) in a fresh venv."""
+    tmp = tmp_path_factory.mktemp("package")
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
+                    "-q", "-w", str(tmp / "dist"), str(ROOT)], check=True)
+    (wheel,) = (tmp / "dist").glob("gancourse-*.whl")
+    venv = tmp / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    python = venv / "bin" / "python"
+    subprocess.run([str(python), "-m", "pip", "install", "-q", "-c", str(ROOT / "requirements.txt"),
+                    str(wheel)], check=True, cwd=tmp)
+    return python, tmp
+
+
+@pytest.mark.slow
+def test_the_wheel_works_in_a_clean_venv_without_the_checkout(installed):
+    from gancourse.conditional import load_cgan_benchmark
+    from gancourse.experiments import load_benchmark
+    from gancourse.grading.checks import load_registry
+
+    python, tmp = installed
+    out = subprocess.run([str(python), "-c", PROBE, str(ROOT)], cwd=tmp, capture_output=True,
+                         text=True, timeout=300)
+    assert out.returncode == 0, out.stderr[-3000:]
+    got = json.loads(out.stdout.strip().splitlines()[-1])
+    assert not got["file"].startswith(str(ROOT)) and "site-packages" in got["file"]
+    assert got["opened_in_checkout"] == []
+    assert got["toy2d_runs"] == len(load_benchmark()["runs"]) > 0
+    assert got["cgan_runs"] == len(load_cgan_benchmark()["runs"]) > 0
+    assert got["digits_train"] > 1000 and got["steps"] == 3
+    assert got["exercises"] == sorted(load_registry().exercises)
+
+
+@pytest.mark.slow
+def test_the_installed_command_runs(installed):
+    python, tmp = installed
+    out = subprocess.run([str(python.parent / "gancourse"), "--help"], cwd=tmp,
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0 and "check" in out.stdout and "grade" in out.stdout, out.stderr
