@@ -29,12 +29,7 @@
 # **Rules.** Use NumPy and PyTorch; don't call the course's `gancourse` functions that solve the
 # exercise for you. Your teacher grades with further, hidden tests of the same functions.
 #
-# | exercise | function | points |
-# |---|---|---|
-# | 01.1 Gaussian log-likelihood | `gaussian_log_likelihood` | 2 |
-# | 01.2 KL divergence of discrete distributions | `kl_divergence` | 2 |
-# | 01.3 Negative log-likelihood in PyTorch | `gaussian_nll` | 3 |
-# | 01.4 Maximum likelihood by gradient descent | `fit_gaussian_by_gradient_descent` | 3 |
+# The first code cell lists the exercises, the function each asks for, and its points.
 
 # %%
 import math
@@ -43,12 +38,13 @@ import numpy as np
 import torch
 
 from gancourse import limit_cpu_threads
-from gancourse.grading import check, summary
+from gancourse.grading import check, overview, summary
 
 limit_cpu_threads()  # small networks run fastest on one CPU thread (see its docstring)
+overview("01")  # the exercises, the functions to write, and their points
 
 # %% [markdown]
-# ## Exercise 01.1 · Gaussian log-likelihood (2 points)
+# ## Exercise 01.1 · Gaussian log-likelihood
 #
 # The mean log-likelihood of samples $x_1, \dots, x_n$ under $\mathcal N(\mu, \sigma^2)$ is
 #
@@ -78,7 +74,7 @@ def gaussian_log_likelihood(x, mu, sigma):
 check("01.1", gaussian_log_likelihood)
 
 # %% [markdown]
-# ## Exercise 01.2 · KL divergence of discrete distributions (2 points)
+# ## Exercise 01.2 · KL divergence of discrete distributions
 #
 # $$\mathrm{KL}(P \,\|\, Q) = \sum_i p_i \log \frac{p_i}{q_i}$$
 #
@@ -108,7 +104,7 @@ def kl_divergence(p, q):
 check("01.2", kl_divergence)
 
 # %% [markdown]
-# ## Exercise 01.3 · Negative log-likelihood in PyTorch (3 points)
+# ## Exercise 01.3 · Negative log-likelihood in PyTorch
 #
 # Training a model means minimising a loss with automatic differentiation. Write the mean
 # negative log-likelihood of $\mathcal N(\mu, \sigma^2)$ as a PyTorch function of $\mu$ and
@@ -139,7 +135,7 @@ def gaussian_nll(x, mu, log_sigma):
 check("01.3", gaussian_nll)
 
 # %% [markdown]
-# ## Exercise 01.4 · Maximum likelihood by gradient descent (3 points)
+# ## Exercise 01.4 · Maximum likelihood by gradient descent
 #
 # A small experiment: fit $(\mu, \sigma)$ to data by minimising your `gaussian_nll` with a
 # PyTorch optimiser, starting from $\mu = 0$, $\log\sigma = 0$. For a Gaussian the answer is

@@ -29,14 +29,7 @@
 # **Rules.** Use NumPy and PyTorch; don't call the `gancourse` functions that solve the
 # exercise for you. Your teacher grades with further, hidden tests of the same functions.
 #
-# | exercise | function | points |
-# |---|---|---|
-# | 02.1 The optimal discriminator | `optimal_discriminator` | 2 |
-# | 02.2 The discriminator's loss on logits | `discriminator_loss` | 3 |
-# | 02.3 The non-saturating generator loss | `generator_loss` | 3 |
-# | 02.4 The value of the game against D* | `generator_criterion` | 3 |
-# | 02.5 Estimating JSD with a trained discriminator | `estimate_js_with_discriminator` | 3 |
-# | 02.6 Write the GAN loop: one iteration of Algorithm 1 | `algorithm1_step` | 4 |
+# The first code cell lists the exercises, the function each asks for, and its points.
 
 # %%
 import math
@@ -46,12 +39,13 @@ import torch
 import torch.nn.functional as F
 
 from gancourse import limit_cpu_threads
-from gancourse.grading import check, summary
+from gancourse.grading import check, overview, summary
 
 limit_cpu_threads()  # small networks run fastest on one CPU thread (see its docstring)
+overview("02")  # the exercises, the functions to write, and their points
 
 # %% [markdown]
-# ## Exercise 02.1 · The optimal discriminator (2 points)
+# ## Exercise 02.1 · The optimal discriminator
 #
 # For a fixed generator, $D^*(x) = p_{data}(x) / (p_{data}(x) + p_g(x))$. Where both densities
 # are zero no sample ever lands and any value is optimal; return $\tfrac12$ there (an
@@ -79,7 +73,7 @@ def optimal_discriminator(p_data, p_g):
 check("02.1", optimal_discriminator)
 
 # %% [markdown]
-# ## Exercise 02.2 · The discriminator's loss on logits (3 points)
+# ## Exercise 02.2 · The discriminator's loss on logits
 #
 # The discriminator maximises $\frac1m\sum \log D(x_i) + \frac1m \sum \log(1 - D(G(z_i)))$; as a
 # loss to *minimise*, negate it. Networks output logits $\ell$ with $D = \sigma(\ell)$; compute
@@ -107,7 +101,7 @@ def discriminator_loss(logits_real, logits_fake):
 check("02.2", discriminator_loss)
 
 # %% [markdown]
-# ## Exercise 02.3 · The non-saturating generator loss (3 points)
+# ## Exercise 02.3 · The non-saturating generator loss
 #
 # The generator minimises $-\frac1m\sum \log D(G(z_i))$ (lecture 02, section 5). Write it on
 # logits, stable for very negative logits (a discriminator that rejects the fakes).
@@ -131,7 +125,7 @@ def generator_loss(logits_fake):
 check("02.3", generator_loss)
 
 # %% [markdown]
-# ## Exercise 02.4 · The value of the game against D* (3 points)
+# ## Exercise 02.4 · The value of the game against D*
 #
 # $C(G) = \max_D V(G, D) = \int p_{data}\log D^* + p_g \log(1 - D^*)\,dx$. Compute it for
 # densities given on a grid, with the trapezoidal rule (`np.trapezoid`). Terms where a density
@@ -162,7 +156,7 @@ def generator_criterion(p_data, p_g, x):
 check("02.4", generator_criterion)
 
 # %% [markdown]
-# ## Exercise 02.5 · Estimating JSD with a trained discriminator (3 points)
+# ## Exercise 02.5 · Estimating JSD with a trained discriminator
 #
 # A small experiment: since $\max_D V = -\log 4 + 2\,\mathrm{JSD}$, a well-trained
 # discriminator *estimates* the divergence from samples alone:
@@ -210,7 +204,7 @@ def estimate_js_with_discriminator(x_real, x_fake, steps, seed):
 check("02.5", estimate_js_with_discriminator)
 
 # %% [markdown]
-# ## Exercise 02.6 · Write the GAN loop: one iteration of Algorithm 1 (4 points)
+# ## Exercise 02.6 · Write the GAN loop: one iteration of Algorithm 1
 #
 # Now play the game yourself, in plain PyTorch, on the line. The generator is
 # $G(z) = \theta_g[0] + \theta_g[1]\,z$ and the discriminator $D(x) = \sigma(\ell(x))$ with the

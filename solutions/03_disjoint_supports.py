@@ -29,13 +29,7 @@
 # **Rules.** Use NumPy and PyTorch; don't call the `gancourse` functions that solve the
 # exercise for you. Your teacher grades with further, hidden tests of the same functions.
 #
-# | exercise | function | points |
-# |---|---|---|
-# | 03.1 Jensen–Shannon divergence of histograms | `js_divergence` | 2 |
-# | 03.2 Earth mover's distance of two samples | `w1_equal_samples` | 2 |
-# | 03.3 Instance noise | `add_instance_noise` | 2 |
-# | 03.4 The least-squares discriminator loss | `lsgan_discriminator_loss` | 2 |
-# | 03.5 A discriminator memorises | `memorisation_accuracy` | 3 |
+# The first code cell lists the exercises, the function each asks for, and its points.
 
 # %%
 import math
@@ -44,12 +38,13 @@ import numpy as np
 import torch
 
 from gancourse import limit_cpu_threads
-from gancourse.grading import check, summary
+from gancourse.grading import check, overview, summary
 
 limit_cpu_threads()  # small networks run fastest on one CPU thread (see its docstring)
+overview("03")  # the exercises, the functions to write, and their points
 
 # %% [markdown]
-# ## Exercise 03.1 · Jensen–Shannon divergence of histograms (2 points)
+# ## Exercise 03.1 · Jensen–Shannon divergence of histograms
 #
 # $\mathrm{JSD}(P\,\|\,Q) = \tfrac12 \mathrm{KL}(P\,\|\,M) + \tfrac12 \mathrm{KL}(Q\,\|\,M)$ with
 # $M = \tfrac12(P + Q)$, in nats, with $0 \log 0 = 0$. It is always finite, and equals
@@ -81,7 +76,7 @@ def js_divergence(p, q):
 check("03.1", js_divergence)
 
 # %% [markdown]
-# ## Exercise 03.2 · Earth mover's distance of two samples (2 points)
+# ## Exercise 03.2 · Earth mover's distance of two samples
 #
 # For two samples of the same size $n$ on the real line, each point carrying mass $1/n$, the
 # cheapest way to move one onto the other matches them in sorted order, so
@@ -108,7 +103,7 @@ def w1_equal_samples(u, v):
 check("03.2", w1_equal_samples)
 
 # %% [markdown]
-# ## Exercise 03.3 · Instance noise (2 points)
+# ## Exercise 03.3 · Instance noise
 #
 # Instance noise adds independent Gaussian noise $\mathcal N(0, \sigma^2)$ to every coordinate of
 # the discriminator's inputs. Draw it from a `torch.Generator` seeded with `seed`, so that the
@@ -139,7 +134,7 @@ def add_instance_noise(x, sigma, seed):
 check("03.3", add_instance_noise)
 
 # %% [markdown]
-# ## Exercise 03.4 · The least-squares discriminator loss (2 points)
+# ## Exercise 03.4 · The least-squares discriminator loss
 #
 # LSGAN's discriminator outputs an unbounded score $D(x)$ (no sigmoid) and minimises
 # $\tfrac12\,\mathbb E_{x}(D(x) - 1)^2 + \tfrac12\,\mathbb E_{z}D(G(z))^2$: it regresses real
@@ -165,7 +160,7 @@ def lsgan_discriminator_loss(scores_real, scores_fake):
 check("03.4", lsgan_discriminator_loss)
 
 # %% [markdown]
-# ## Exercise 03.5 · A discriminator memorises (3 points)
+# ## Exercise 03.5 · A discriminator memorises
 #
 # A small experiment (lecture 03, section 2). Draw two samples of `n` points each from *the
 # same* distribution $\mathcal N(0, I_{dim})$ (use `torch.manual_seed(seed)` first), train an

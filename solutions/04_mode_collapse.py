@@ -30,25 +30,20 @@
 # the exercise for you (04.5 asks you to use the course's training loop). Your teacher grades
 # with further, hidden tests of the same functions.
 #
-# | exercise | function | points |
-# |---|---|---|
-# | 04.1 Counting modes and high-quality samples | `mode_statistics` | 2 |
-# | 04.2 PacGAN packing | `pack_samples` | 2 |
-# | 04.3 The minibatch standard-deviation feature | `minibatch_std_feature` | 2 |
-# | 04.4 Gradient play on x·y | `bilinear_trajectory` | 2 |
-# | 04.5 Minibatch-std against collapse | `modes_with_minibatch_std` | 3 |
+# The first code cell lists the exercises, the function each asks for, and its points.
 
 # %%
 import numpy as np
 import torch
 
 from gancourse import limit_cpu_threads
-from gancourse.grading import check, summary
+from gancourse.grading import check, overview, summary
 
 limit_cpu_threads()  # small networks run fastest on one CPU thread (see its docstring)
+overview("04")  # the exercises, the functions to write, and their points
 
 # %% [markdown]
-# ## Exercise 04.1 · Counting modes and high-quality samples (2 points)
+# ## Exercise 04.1 · Counting modes and high-quality samples
 #
 # The literature's rule (VEEGAN, PacGAN): a sample is of high quality if it lies within
 # `threshold` standard deviations of its nearest mode; a mode is captured if it is the nearest
@@ -81,7 +76,7 @@ def mode_statistics(samples, means, std, threshold=3.0):
 check("04.1", mode_statistics)
 
 # %% [markdown]
-# ## Exercise 04.2 · PacGAN packing (2 points)
+# ## Exercise 04.2 · PacGAN packing
 #
 # A PacGAN discriminator judges `pack` samples at once: a batch of shape $(B, d)$ becomes
 # $B/\text{pack}$ rows, each the concatenation of `pack` consecutive samples.
@@ -107,7 +102,7 @@ def pack_samples(x, pack):
 check("04.2", pack_samples)
 
 # %% [markdown]
-# ## Exercise 04.3 · The minibatch standard-deviation feature (2 points)
+# ## Exercise 04.3 · The minibatch standard-deviation feature
 #
 # Karras et al. (2018) append to each sample's features one number shared by the whole batch:
 # the standard deviation of every feature across the batch (population std, dividing by $B$),
@@ -135,7 +130,7 @@ def minibatch_std_feature(h):
 check("04.3", minibatch_std_feature)
 
 # %% [markdown]
-# ## Exercise 04.4 · Gradient play on x·y (2 points)
+# ## Exercise 04.4 · Gradient play on x·y
 #
 # On $\min_x \max_y xy$, $x$ descends and $y$ ascends. *Simultaneous* steps use the old values
 # for both updates; *alternating* steps update $x$ first and let $y$ answer the new $x$.
@@ -172,7 +167,7 @@ def bilinear_trajectory(x0, y0, lr, steps, alternating):
 check("04.4", bilinear_trajectory)
 
 # %% [markdown]
-# ## Exercise 04.5 · Minibatch-std against collapse (3 points)
+# ## Exercise 04.5 · Minibatch-std against collapse
 #
 # A small experiment with the course's training loop. Reproduce lecture 04's set-up on the ring
 # — `gancourse.seed_everything(seed)`, then `MLPGenerator(2, 2, (64, 64))` and

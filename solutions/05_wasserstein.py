@@ -30,14 +30,7 @@
 # course's critic trainer, don't call the `gancourse` functions that solve the exercise for you.
 # Your teacher grades with further, hidden tests of the same functions.
 #
-# | exercise | function | points |
-# |---|---|---|
-# | 05.1 The earth mover's distance as a linear programme | `emd_linear_programme` | 2 |
-# | 05.2 The optimal critic on the line | `optimal_critic_1d` | 2 |
-# | 05.3 Weight clipping and the slope it allows | `clip_and_bound` | 2 |
-# | 05.4 Power iteration for the spectral norm | `power_iteration` | 2 |
-# | 05.5 A critic estimates W1 | `critic_w1_estimate` | 2 |
-# | 05.6 Write WGAN-GP's critic step | `wgan_gp_critic_step` | 4 |
+# The first code cell lists the exercises, the function each asks for, and its points.
 
 # %%
 import numpy as np
@@ -45,12 +38,13 @@ import torch
 from scipy.optimize import linprog
 
 from gancourse import limit_cpu_threads
-from gancourse.grading import check, summary
+from gancourse.grading import check, overview, summary
 
 limit_cpu_threads()  # small networks run fastest on one CPU thread (see its docstring)
+overview("05")  # the exercises, the functions to write, and their points
 
 # %% [markdown]
-# ## Exercise 05.1 · The earth mover's distance as a linear programme (2 points)
+# ## Exercise 05.1 · The earth mover's distance as a linear programme
 #
 # Minimise $\sum_{ij} \gamma_{ij} C_{ij}$ over plans $\gamma \ge 0$ with row sums $p$ and
 # column sums $q$. Flatten $\gamma$ row by row into a vector of $n m$ unknowns and pass the
@@ -84,7 +78,7 @@ def emd_linear_programme(p, q, cost):
 check("05.1", emd_linear_programme)
 
 # %% [markdown]
-# ## Exercise 05.2 · The optimal critic on the line (2 points)
+# ## Exercise 05.2 · The optimal critic on the line
 #
 # Histograms $p$ and $q$ on sorted points $x_0 < x_1 < \dots$. Between $x_k$ and $x_{k+1}$ a
 # net mass $\sum_{i \le k} (p_i - q_i)$ must cross to the right (negative: to the left). The best
@@ -116,7 +110,7 @@ def optimal_critic_1d(x, p, q):
 check("05.2", optimal_critic_1d)
 
 # %% [markdown]
-# ## Exercise 05.3 · Weight clipping and the slope it allows (2 points)
+# ## Exercise 05.3 · Weight clipping and the slope it allows
 #
 # The original WGAN clamps every weight to $[-c, c]$. Return the clipped weight matrices (new
 # tensors; leave the inputs unchanged) and the largest Lipschitz constant a network with these
@@ -150,7 +144,7 @@ def clip_and_bound(weights, c):
 check("05.3", clip_and_bound)
 
 # %% [markdown]
-# ## Exercise 05.4 · Power iteration for the spectral norm (2 points)
+# ## Exercise 05.4 · Power iteration for the spectral norm
 #
 # From the given start `v0`, repeat `n_iter` times: $u \leftarrow W v / \|W v\|$,
 # $v \leftarrow W^\top u / \|W^\top u\|$. Return $\sigma = u^\top W v$ and the final $u$, $v$.
@@ -182,7 +176,7 @@ def power_iteration(W, v0, n_iter):
 check("05.4", power_iteration)
 
 # %% [markdown]
-# ## Exercise 05.5 · A critic estimates W1 (2 points)
+# ## Exercise 05.5 · A critic estimates W1
 #
 # Use `gancourse.training.fit_discriminator` with `loss="wgan"` and a gradient penalty
 # (`gp_weight=10.0`) to train `MLPDiscriminator(1, (64, 64))` on 4096 samples of
@@ -224,7 +218,7 @@ def critic_w1_estimate(m, steps, seed):
 check("05.5", critic_w1_estimate)
 
 # %% [markdown]
-# ## Exercise 05.6 · Write WGAN-GP's critic step (4 points)
+# ## Exercise 05.6 · Write WGAN-GP's critic step
 #
 # Now write the critic's step yourself, in plain PyTorch, on the line. The critic is a small
 # network given by its weights, $f(x) = \sum_k a_k \tanh(b_k x + c_k)$, with `theta_f` a

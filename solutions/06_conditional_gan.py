@@ -30,14 +30,7 @@
 # call the `gancourse` functions that solve the exercise for you. Your teacher grades with
 # further, hidden tests of the same functions.
 #
-# | exercise | function | points |
-# |---|---|---|
-# | 06.1 One-hot conditioning | `condition_input` | 2 |
-# | 06.2 Mismatched labels | `mismatched_labels` | 2 |
-# | 06.3 The pair discriminator's loss | `pair_discriminator_loss` | 2 |
-# | 06.4 Accuracy per requested class | `per_class_accuracy` | 2 |
-# | 06.5 Diversity within a class | `within_class_diversity` | 2 |
-# | 06.6 What mismatched pairs buy: an experiment | `mismatch_experiment` | 3 |
+# The first code cell lists the exercises, the function each asks for, and its points.
 
 # %%
 import numpy as np
@@ -45,12 +38,13 @@ import torch
 import torch.nn.functional as F
 
 from gancourse import limit_cpu_threads
-from gancourse.grading import check, summary
+from gancourse.grading import check, overview, summary
 
 limit_cpu_threads()  # small networks run fastest on one CPU thread (see its docstring)
+overview("06")  # the exercises, the functions to write, and their points
 
 # %% [markdown]
-# ## Exercise 06.1 · One-hot conditioning (2 points)
+# ## Exercise 06.1 · One-hot conditioning
 #
 # A conditional MLP receives $z$ and the label $y$ side by side: concatenate $z$ (shape
 # $(B, k)$) with the one-hot code of $y$ (shape $(B, n)$, a 1 in column $y_i$ of row $i$).
@@ -82,7 +76,7 @@ def condition_input(z, y, n_classes):
 check("06.1", condition_input)
 
 # %% [markdown]
-# ## Exercise 06.2 · Mismatched labels (2 points)
+# ## Exercise 06.2 · Mismatched labels
 #
 # For every real image with label $y_i$, draw a wrong label $y'_i \ne y_i$, uniformly among the
 # other $n - 1$ classes. (Hint: add a random shift from $1$ to $n - 1$, modulo $n$.) Use
@@ -112,7 +106,7 @@ def mismatched_labels(y, n_classes, seed):
 check("06.2", mismatched_labels)
 
 # %% [markdown]
-# ## Exercise 06.3 · The pair discriminator's loss (2 points)
+# ## Exercise 06.3 · The pair discriminator's loss
 #
 # $D$ outputs logits for three kinds of pairs: real pairs $(y, x)$, generated pairs
 # $(y, G(z \mid y))$ and mismatched pairs $(y', x)$. Its loss is the binary cross-entropy with
@@ -147,7 +141,7 @@ def pair_discriminator_loss(logits_real, logits_fake, logits_mismatch, mismatch_
 check("06.3", pair_discriminator_loss)
 
 # %% [markdown]
-# ## Exercise 06.4 · Accuracy per requested class (2 points)
+# ## Exercise 06.4 · Accuracy per requested class
 #
 # A judge predicted labels for generated images that were asked to be `requested`. Return the
 # overall share of agreement and the share within each requested class (`nan` for a class
@@ -178,7 +172,7 @@ def per_class_accuracy(predicted, requested, n_classes):
 check("06.4", per_class_accuracy)
 
 # %% [markdown]
-# ## Exercise 06.5 · Diversity within a class (2 points)
+# ## Exercise 06.5 · Diversity within a class
 #
 # For each class $k$, the mean Euclidean distance between two *different* images of class $k$
 # (over all unordered pairs); `nan` for a class with fewer than two images. A generator that
@@ -213,7 +207,7 @@ def within_class_diversity(x, y, n_classes):
 check("06.5", within_class_diversity)
 
 # %% [markdown]
-# ## Exercise 06.6 · What mismatched pairs buy: an experiment (3 points)
+# ## Exercise 06.6 · What mismatched pairs buy: an experiment
 #
 # Lecture 06 claims that mismatched real pairs — a real $x$ shown with a wrong label, to be
 # rejected — make $G$ respect $y$ sooner. Test it on the ring. For each of

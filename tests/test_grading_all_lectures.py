@@ -60,18 +60,33 @@ def test_solutions_full_marks_exercises_zero(tmp_path, solution):
 
 
 @pytest.mark.parametrize("solution", SOLUTIONS, ids=lambda p: p.stem)
-def test_points_rise_and_the_notebook_states_them(solution):
+def test_points_rise_and_are_written_once(solution):
     """3-6 exercises whose points never fall from one to the next (COURSE.md: rising
-    difficulty), and the notebook's table and headings give each exercise's real points."""
+    difficulty). The points live in the graded checks only: the notebook shows them through
+    overview() and check(), and states no number of points of its own; each heading is the
+    registry's title."""
     import re
 
     exercises = load_registry().for_lecture(solution.stem[:2])
     points = [ex.points for ex in exercises]
     assert 3 <= len(points) <= 6 and points == sorted(points), (solution.stem, points)
     text = solution.read_text(encoding="utf-8")
+    assert f'overview("{solution.stem[:2]}")' in text
+    assert not re.search(r"\(\d+(?:\.\d+)? points?\)|\|\s*points\s*\|", text), \
+        f"{solution.name} states points of its own: let overview() show the registry's"
     for ex in exercises:
-        shown = f"{ex.points:g}"
-        assert re.search(rf"^# \| {re.escape(ex.id)} .*\| {shown} \|$", text, re.M), \
-            f"{solution.name}: the table should give {ex.id} {shown} points"
-        assert re.search(rf"^# ## Exercise {re.escape(ex.id)} · .*\({shown} points?\)$", text,
-                         re.M), f"{solution.name}: the heading of {ex.id} should say {shown} points"
+        assert re.search(rf"^# ## Exercise {re.escape(ex.id)} · {re.escape(ex.title)}$", text,
+                         re.M), f"{solution.name}: the heading of {ex.id} should be {ex.title!r}"
+
+
+def test_the_readmes_lecture_table_gives_the_registrys_counts_and_points():
+    import re
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    registry = load_registry()
+    for lecture in registry.lectures:
+        exercises = registry.for_lecture(lecture)
+        total = sum(ex.points for ex in exercises)
+        assert re.search(rf"^\| {lecture} \|.*\({len(exercises)} exercises, {total:g} points\) \|$",
+                         readme, re.M), f"README: lecture {lecture} has {len(exercises)} " \
+                                        f"exercises and {total:g} points"

@@ -230,7 +230,7 @@ def test_hidden_tests_count_but_do_not_reveal(tmp_path):
     (tests / "extra01.py").write_text(
         "from gancourse.grading import expect_close\n"
         "def register(reg):\n"
-        "    ex = reg.exercise('01', '01.1', function='gaussian_log_likelihood', title='x')\n"
+        "    ex = reg.exercise('01.1', function='gaussian_log_likelihood', title='x')\n"
         "    @ex.check(points=3, name='secret case')\n"
         "    def _(call):\n"
         "        expect_close(call([0.0], 0.0, 1.0), 123.0, what='SECRET-VALUE')\n")

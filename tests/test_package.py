@@ -7,6 +7,7 @@ venv, pinned to requirements.txt's versions)."""
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -53,8 +54,14 @@ PROBE = textwrap.dedent("""
 def installed(tmp_path_factory):
     """A wheel of this checkout installed (with its declared dependencies) in a fresh venv."""
     tmp = tmp_path_factory.mktemp("package")
+    source = tmp / "source"  # a copy, so that building leaves nothing in the checkout
+    source.mkdir()
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(ROOT / name, source / name)
+    shutil.copytree(ROOT / "gancourse", source / "gancourse",
+                    ignore=shutil.ignore_patterns("__pycache__"))
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
-                    "-q", "-w", str(tmp / "dist"), str(ROOT)], check=True)
+                    "-q", "-w", str(tmp / "dist"), str(source)], check=True)
     (wheel,) = (tmp / "dist").glob("gancourse-*.whl")
     venv = tmp / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)

@@ -2,8 +2,8 @@
 
 * :mod:`.checks` -- how checks are written (exercises, checks, ``expect_*`` helpers);
 * :mod:`.lectures` -- the public checks of each lecture;
-* :mod:`.selfcheck` -- :func:`check` and :func:`summary`, the self-check cells of exercise
-  notebooks;
+* :mod:`.selfcheck` -- :func:`overview`, :func:`check` and :func:`summary`, the self-check
+  cells of exercise notebooks;
 * :mod:`.sandbox` and :mod:`.worker` -- the separate, limited process a submission runs in;
 * :mod:`.grader` -- grading one submission or a class;
 * :mod:`.gradebook` -- the output folder: gradebook, feedback, change log;
@@ -12,7 +12,7 @@
 
 from .checks import (CheckFailed, Registry, expect_close, expect_tensor, expect_true,
                      load_registry)
-from .selfcheck import check, summary
+from .selfcheck import check, overview, summary
 
-__all__ = ["check", "summary", "Registry", "CheckFailed", "expect_close", "expect_true",
+__all__ = ["check", "overview", "summary", "Registry", "CheckFailed", "expect_close", "expect_true",
            "expect_tensor", "load_registry"]

@@ -4,7 +4,7 @@ A lecture's checks live in ``gancourse/grading/lectures/lNN.py`` and a teacher's
 in files of their own; both define ``register(reg)``::
 
     def register(reg: Registry) -> None:
-        ex = reg.exercise("01", "01.1", function="gaussian_log_likelihood",
+        ex = reg.exercise("01.1", function="gaussian_log_likelihood",
                           title="Gaussian log-likelihood")
 
         @ex.check(points=1, name="matches the formula on 50 points")
@@ -92,20 +92,27 @@ class Registry:
         self.topics: dict[str, str] = {}  # lecture -> topic, e.g. "01" -> "mle_and_kl"
         self._hidden = [False]
 
-    def exercise(self, lecture: str, exercise_id: str, *, function: str, title: str,
+    def exercise(self, exercise_id: str, *, function: str, title: str = "",
                  uses_course: bool = False) -> Exercise:
-        """Create (or, from hidden tests, extend) an exercise.
+        """Create (or, from hidden tests, extend) exercise ``exercise_id`` ("NN.k": exercise k
+        of lecture NN -- the lecture number is written only there).
 
         ``uses_course``: the exercise is an experiment built on the course's code. Otherwise the
         student writes the function with NumPy and torch, and one that calls a ``gancourse``
         function (other than the set-up helpers in :data:`.reach.ALLOWED`) scores 0.
         """
+        lecture, dot, number = str(exercise_id).partition(".")
+        if not (len(lecture) == 2 and lecture.isdigit() and dot and number.isdigit()):
+            raise ValueError(f"exercise_id must be 'NN.k' (lecture NN, exercise k), e.g. "
+                             f"'01.1', got {exercise_id!r}")
         if exercise_id in self.exercises:
             ex = self.exercises[exercise_id]
             if ex.function != function:
                 raise ValueError(f"exercise {exercise_id} grades {ex.function!r}, "
                                  f"not {function!r}")
             return ex
+        if not title:
+            raise ValueError(f"title must name the new exercise {exercise_id}")
         ex = Exercise(lecture, exercise_id, function, title, uses_course,
                       _hidden_mode=self._hidden)
         self.exercises[exercise_id] = ex
@@ -156,8 +163,14 @@ def load_registry(tests_dir: str | Path | None = None) -> Registry:
     reg = Registry()
     for info in sorted(pkgutil.iter_modules(lectures.__path__), key=lambda i: i.name):
         module = importlib.import_module(f"{lectures.__name__}.{info.name}")
+        before = set(reg.exercises)
         module.register(reg)
-        reg.topics[info.name.removeprefix("l")] = getattr(module, "TOPIC", "")
+        lecture = info.name.removeprefix("l")
+        strays = sorted(i for i in set(reg.exercises) - before if not i.startswith(lecture + "."))
+        if strays:
+            raise ValueError(f"{info.name}.py registers {', '.join(strays)}: a lecture's module "
+                             f"holds only its own exercises ({lecture}.k)")
+        reg.topics[lecture] = getattr(module, "TOPIC", "")
     if tests_dir is not None:
         tests_dir = Path(tests_dir)
         if not tests_dir.is_dir():

@@ -28,7 +28,7 @@ from .plain import decode, invoke, to_plain
 from .reach import ALLOWED, course_names
 from .sandbox import Limits, Reply
 
-__all__ = ["check", "summary"]
+__all__ = ["check", "summary", "overview"]
 
 # What check() found in this kernel, by exercise id: "passed", "failed" or "todo". The summary
 # cell reads it; it lives as long as the kernel, like the student's own variables.
@@ -111,7 +111,7 @@ def check(exercise_id: str, function: Callable[..., Any], *,
     if not callable(function):
         raise ValueError(f"function must be the function you wrote for {exercise_id}, "
                          f"got {type(function).__name__}")
-    print(f"Exercise {ex.id} - {ex.title}")
+    print(f"Exercise {ex.id} - {ex.title} ({ex.points:g} point{'s' if ex.points != 1 else ''})")
     used = [] if ex.uses_course else [n for n in course_names(function) if n not in ALLOWED]
     if used:
         print(f"  [ERROR] {used_course_message(ex, used)}")
@@ -145,6 +145,24 @@ def check(exercise_id: str, function: Callable[..., Any], *,
         return False
     print(f"  All {len(public)} public checks passed.")
     return True
+
+
+def overview(lecture: str) -> list[tuple[str, str, str, float]]:
+    """Print the exercises of ``lecture``: id, title, the function to write, and points.
+
+    The points are those of the graded checks (the registry), so they are written in one
+    place. Returns the rows ``(id, title, function, points)``.
+    """
+    registry = load_registry()
+    lecture = registry.lecture_named(lecture)
+    rows = [(ex.id, ex.title, ex.function, ex.points) for ex in registry.for_lecture(lecture)]
+    width = max(len(title) for _, title, _, _ in rows)
+    fn_width = max(len(function) for _, _, function, _ in rows)
+    print(f"Exercises {registry.label(lecture)}: {sum(r[3] for r in rows):g} points")
+    for exercise_id, title, function, points in rows:
+        print(f"  {exercise_id}  {title:<{width}}  {function:<{fn_width}}  {points:g} "
+              f"point{'s' if points != 1 else ''}")
+    return rows
 
 
 def summary(lecture: str) -> dict[str, str] | None:

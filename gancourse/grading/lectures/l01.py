@@ -19,7 +19,7 @@ def register(reg: Registry) -> None:
     rng = np.random.default_rng(101)
 
     # ---------------------------------------------------------------- 01.1 log-likelihood
-    ex = reg.exercise("01", "01.1", function="gaussian_log_likelihood",
+    ex = reg.exercise("01.1", function="gaussian_log_likelihood",
                       title="Gaussian log-likelihood")
     x50 = rng.normal(0.3, 1.5, size=50)
 
@@ -38,8 +38,7 @@ def register(reg: Registry) -> None:
                      rtol=1e-8)
 
     # ---------------------------------------------------------------- 01.2 KL
-    ex = reg.exercise("01", "01.2", function="kl_divergence", title="KL divergence of two "
-                      "discrete distributions")
+    ex = reg.exercise("01.2", function="kl_divergence", title="KL divergence of discrete distributions")
     p, q = rng.dirichlet(np.ones(6)), rng.dirichlet(np.ones(6))
 
     @ex.check(points=1, name="KL(p || q) of two random distributions on 6 outcomes")
@@ -60,8 +59,8 @@ def register(reg: Registry) -> None:
         expect_close(call(p, p), 0.0, what="kl_divergence(p, p)", atol=1e-12)
 
     # ---------------------------------------------------------------- 01.3 torch NLL
-    ex = reg.exercise("01", "01.3", function="gaussian_nll",
-                      title="Gaussian negative log-likelihood in PyTorch")
+    ex = reg.exercise("01.3", function="gaussian_nll",
+                      title="Negative log-likelihood in PyTorch")
     import torch
 
     xt = rng.normal(1.0, 2.0, size=40)
@@ -88,7 +87,7 @@ def register(reg: Registry) -> None:
                      rtol=1e-5)
 
     # ---------------------------------------------------------------- 01.4 experiment
-    ex = reg.exercise("01", "01.4", function="fit_gaussian_by_gradient_descent",
+    ex = reg.exercise("01.4", function="fit_gaussian_by_gradient_descent",
                       title="Maximum likelihood by gradient descent")
     data = rng.normal(3.0, 0.5, size=1000)
 

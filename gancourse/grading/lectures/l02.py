@@ -69,7 +69,7 @@ def register(reg: Registry) -> None:
     rng = np.random.default_rng(202)
 
     # ---------------------------------------------------------------- 02.1 D*
-    ex = reg.exercise("02", "02.1", function="optimal_discriminator",
+    ex = reg.exercise("02.1", function="optimal_discriminator",
                       title="The optimal discriminator")
     a, b = rng.random(20), rng.random(20)
 
@@ -84,7 +84,7 @@ def register(reg: Registry) -> None:
                                                           "p_g=[0, 0, .2]")
 
     # ---------------------------------------------------------------- 02.2 D loss
-    ex = reg.exercise("02", "02.2", function="discriminator_loss",
+    ex = reg.exercise("02.2", function="discriminator_loss",
                       title="The discriminator's loss on logits")
     lr, lf = rng.normal(0, 2, 7), rng.normal(0, 2, 5)
 
@@ -110,7 +110,7 @@ def register(reg: Registry) -> None:
                      what="the loss for logits of +-200", rtol=1e-9)
 
     # ---------------------------------------------------------------- 02.3 G loss
-    ex = reg.exercise("02", "02.3", function="generator_loss",
+    ex = reg.exercise("02.3", function="generator_loss",
                       title="The non-saturating generator loss")
 
     @ex.check(points=1, name="value and gradient on random logits")
@@ -127,7 +127,7 @@ def register(reg: Registry) -> None:
                      rtol=1e-9)
 
     # ---------------------------------------------------------------- 02.4 C(G)
-    ex = reg.exercise("02", "02.4", function="generator_criterion",
+    ex = reg.exercise("02.4", function="generator_criterion",
                       title="The value of the game against D*")
     x = np.linspace(-12, 12, 24001)
     pd, pg = stats.norm(0, 1), stats.norm(1, 1.5)
@@ -152,7 +152,7 @@ def register(reg: Registry) -> None:
                     f"C(G) for disjoint supports should be 0 (-log 4 + 2 log 2), got {got}")
 
     # ---------------------------------------------------------------- 02.5 experiment
-    ex = reg.exercise("02", "02.5", function="estimate_js_with_discriminator",
+    ex = reg.exercise("02.5", function="estimate_js_with_discriminator",
                       title="Estimating JSD with a trained discriminator")
     grid = np.linspace(-12, 12, 24001)
 
@@ -178,7 +178,7 @@ def register(reg: Registry) -> None:
             expect_close(got, truth, what="the JSD estimate", atol=0.03, rtol=0)
 
     # ---------------------------------------------------------------- 02.6 the GAN loop
-    ex = reg.exercise("02", "02.6", function="algorithm1_step",
+    ex = reg.exercise("02.6", function="algorithm1_step",
                       title="Write the GAN loop: one iteration of Algorithm 1")
     states = [(np.array([-1.0, 0.3]), np.array([0.0, 0.0, 0.0])),
               (np.array([1.5, 1.2]), np.array([-0.7, 0.6, -0.12]))]

@@ -22,8 +22,8 @@ def register(reg: Registry) -> None:
     rng = np.random.default_rng(303)
 
     # ---------------------------------------------------------------- 03.1 JSD
-    ex = reg.exercise("03", "03.1", function="js_divergence",
-                      title="Jensen-Shannon divergence of histograms")
+    ex = reg.exercise("03.1", function="js_divergence",
+                      title="Jensen–Shannon divergence of histograms")
     p, q = rng.dirichlet(np.ones(8)), rng.dirichlet(np.ones(8))
 
     @ex.check(points=1, name="two random histograms (scipy's jensenshannon, squared)")
@@ -38,7 +38,7 @@ def register(reg: Registry) -> None:
         expect_close(call(p, p), 0.0, what="js_divergence(p, p)", atol=1e-12)
 
     # ---------------------------------------------------------------- 03.2 W1 of samples
-    ex = reg.exercise("03", "03.2", function="w1_equal_samples",
+    ex = reg.exercise("03.2", function="w1_equal_samples",
                       title="Earth mover's distance of two samples")
     u, v = rng.normal(0, 1, 300), rng.exponential(1.0, 300)
 
@@ -53,7 +53,7 @@ def register(reg: Registry) -> None:
         expect_close(call(u, rng.permutation(u)), 0.0, what="W1 of a shuffled copy", atol=1e-12)
 
     # ---------------------------------------------------------------- 03.3 noise
-    ex = reg.exercise("03", "03.3", function="add_instance_noise", title="Instance noise")
+    ex = reg.exercise("03.3", function="add_instance_noise", title="Instance noise")
     x = torch.tensor(rng.normal(0, 1, (4000, 2)), dtype=torch.float32)
 
     @ex.check(points=1, name="keeps shape and dtype; the same seed gives the same noise")
@@ -74,7 +74,7 @@ def register(reg: Registry) -> None:
         expect_close(noise.std(), 0.3, what="the noise's standard deviation", rtol=0.05)
 
     # ---------------------------------------------------------------- 03.4 LSGAN
-    ex = reg.exercise("03", "03.4", function="lsgan_discriminator_loss",
+    ex = reg.exercise("03.4", function="lsgan_discriminator_loss",
                       title="The least-squares discriminator loss")
     sr, sf = rng.normal(0.5, 1, 6), rng.normal(0, 1, 4)
 
@@ -92,7 +92,7 @@ def register(reg: Registry) -> None:
         expect_close(grads[1], sf / len(sf), what="d loss / d scores_fake", rtol=1e-9)
 
     # ---------------------------------------------------------------- 03.5 experiment
-    ex = reg.exercise("03", "03.5", function="memorisation_accuracy",
+    ex = reg.exercise("03.5", function="memorisation_accuracy",
                       title="A discriminator memorises")
 
     @ex.check(points=3, name="dim 20, 64 points each: train accuracy >= 0.95, fresh within "

@@ -96,7 +96,7 @@ def register(reg: Registry) -> None:
         return p / p.sum()
 
     # ---------------------------------------------------------------- 05.1 EMD LP
-    ex = reg.exercise("05", "05.1", function="emd_linear_programme",
+    ex = reg.exercise("05.1", function="emd_linear_programme",
                       title="The earth mover's distance as a linear programme")
 
     @ex.check(points=1, name="hand-built: half the earth moves one step")
@@ -121,7 +121,7 @@ def register(reg: Registry) -> None:
         expect_true(plan.min() >= -1e-9, "the plan must not be negative")
 
     # ---------------------------------------------------------------- 05.2 1-D critic
-    ex = reg.exercise("05", "05.2", function="optimal_critic_1d",
+    ex = reg.exercise("05.2", function="optimal_critic_1d",
                       title="The optimal critic on the line")
 
     @ex.check(points=1, name="one pile moves right by 2: f = 0, -1, -2 and value 2")
@@ -145,7 +145,7 @@ def register(reg: Registry) -> None:
                     "f must be 1-Lipschitz: |f[k+1] - f[k]| <= x[k+1] - x[k]")
 
     # ---------------------------------------------------------------- 05.3 clipping
-    ex = reg.exercise("05", "05.3", function="clip_and_bound",
+    ex = reg.exercise("05.3", function="clip_and_bound",
                       title="Weight clipping and the slope it allows")
     ws = [torch.tensor(rng.normal(size=(4, 2))), torch.tensor(rng.normal(size=(1, 4)))]
 
@@ -170,7 +170,7 @@ def register(reg: Registry) -> None:
                      what="the bound for weights that attain it", rtol=1e-9)
 
     # ---------------------------------------------------------------- 05.4 power iteration
-    ex = reg.exercise("05", "05.4", function="power_iteration",
+    ex = reg.exercise("05.4", function="power_iteration",
                       title="Power iteration for the spectral norm")
     W = rng.normal(size=(6, 4))
     v0 = rng.normal(size=4)
@@ -199,7 +199,7 @@ def register(reg: Registry) -> None:
                      rtol=1e-6)
 
     # ---------------------------------------------------------------- 05.5 experiment
-    ex = reg.exercise("05", "05.5", function="critic_w1_estimate",
+    ex = reg.exercise("05.5", function="critic_w1_estimate",
                       title="A critic estimates W1", uses_course=True)
     for m, seed in ((2.0, 0), (-0.5, 1)):
         @ex.check(points=1, name=f"m = {m}, 800 steps, seed {seed}: within 30% of |m|")
@@ -210,7 +210,7 @@ def register(reg: Registry) -> None:
                         f"expected an estimate within 30% of W1 = {abs(m)}, got {float(got):.4f}")
 
     # ---------------------------------------------------------------- 05.6 the critic step
-    ex = reg.exercise("05", "05.6", function="wgan_gp_critic_step",
+    ex = reg.exercise("05.6", function="wgan_gp_critic_step",
                       title="Write WGAN-GP's critic step")
     h = 8
     starts = [np.random.default_rng(k).normal(0.0, 0.5, (3, h)) for k in (0, 1)]

@@ -26,7 +26,7 @@ def register(reg: Registry) -> None:
     rng = np.random.default_rng(606)
 
     # ---------------------------------------------------------------- 06.1 one-hot
-    ex = reg.exercise("06", "06.1", function="condition_input", title="One-hot conditioning")
+    ex = reg.exercise("06.1", function="condition_input", title="One-hot conditioning")
     z = rng.normal(size=(4, 3))
     y = np.array([2, 0, 4, 2])
 
@@ -42,7 +42,7 @@ def register(reg: Registry) -> None:
                       mentions="y")
 
     # ---------------------------------------------------------------- 06.2 mismatches
-    ex = reg.exercise("06", "06.2", function="mismatched_labels", title="Mismatched labels")
+    ex = reg.exercise("06.2", function="mismatched_labels", title="Mismatched labels")
     labels = np.tile(np.arange(10), 600)
 
     @ex.check(points=1, name="never the true label, always in range, the same for the same seed")
@@ -69,7 +69,7 @@ def register(reg: Registry) -> None:
                     f"the wrong labels are not uniform over the other classes (chi2 {chi2:.0f})")
 
     # ---------------------------------------------------------------- 06.3 pair loss
-    ex = reg.exercise("06", "06.3", function="pair_discriminator_loss",
+    ex = reg.exercise("06.3", function="pair_discriminator_loss",
                       title="The pair discriminator's loss")
     lr_, lf_, lm_ = rng.normal(1, 2, 6), rng.normal(-1, 2, 5), rng.normal(0, 3, 4)
 
@@ -96,7 +96,7 @@ def register(reg: Registry) -> None:
                      rtol=1e-9)
 
     # ---------------------------------------------------------------- 06.4 accuracy
-    ex = reg.exercise("06", "06.4", function="per_class_accuracy",
+    ex = reg.exercise("06.4", function="per_class_accuracy",
                       title="Accuracy per requested class")
 
     @ex.check(points=1, name="hand-built: overall 4/6, per class (1, 0.5, 0.5, nan)")
@@ -119,7 +119,7 @@ def register(reg: Registry) -> None:
                      what="per_class")
 
     # ---------------------------------------------------------------- 06.5 diversity
-    ex = reg.exercise("06", "06.5", function="within_class_diversity",
+    ex = reg.exercise("06.5", function="within_class_diversity",
                       title="Diversity within a class")
 
     @ex.check(points=1, name="hand-built: a 3-4-5 triangle and a collapsed class")
@@ -139,7 +139,7 @@ def register(reg: Registry) -> None:
                      np.array([pdist(x[y == k]).mean() for k in range(4)]), what="the diversities")
 
     # ---------------------------------------------------------------- 06.6 experiment
-    ex = reg.exercise("06", "06.6", function="mismatch_experiment",
+    ex = reg.exercise("06.6", function="mismatch_experiment",
                       title="What mismatched pairs buy: an experiment", uses_course=True)
 
     def rates(call, steps, seed):
