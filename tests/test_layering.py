@@ -87,3 +87,17 @@ def test_the_package_doc_lists_the_floors_in_order():
     assert positions == sorted(positions)
     for name in ("discriminator_step", "training", "session", "widgets", "grading"):
         assert f"gancourse.{name}" in doc
+
+
+def test_the_grader_stands_on_its_own():
+    """The grading machinery (sandbox, worker, wire format, gradebook, self-check) uses nothing
+    of the teaching code but the seed helper; only the per-lecture checks (grading/lectures/)
+    compute their references with the course's maths."""
+    borrowed = {}
+    for path in sorted((PACKAGE / "grading").rglob("*.py")):
+        if "lectures" in path.relative_to(PACKAGE / "grading").parts:
+            continue
+        outside = {m for m in imports(path) if m.split(".")[0] not in ("grading", "seeding")}
+        if outside:
+            borrowed[module_name(path)] = sorted(outside)
+    assert not borrowed, borrowed

@@ -20,7 +20,7 @@ __all__ = ["course_names", "ALLOWED"]
 PACKAGE = "gancourse"
 # Set-up helpers every exercise may use.
 ALLOWED = frozenset({"gancourse.seeding.seed_everything", "gancourse.device.get_device",
-                     "gancourse.device.limit_cpu_threads"})
+                     "gancourse.device.limit_cpu_threads", "gancourse.session.setup"})
 
 
 def _code_names(code: types.CodeType) -> set[str]:
