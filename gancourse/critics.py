@@ -167,10 +167,10 @@ def interpolate_density_1d(P, Q, x, *, n_nodes: int = 200) -> np.ndarray:
     return dens @ node_weights
 
 
-def penalised_objective_1d(slope, P, Q, weight: float, x) -> dict[str, float]:
+def penalised_objective_1d(slope, P, Q, gp_weight: float, x) -> dict[str, float]:
     """The gradient-penalised critic objective of a critic with slope ``slope`` on the grid ``x``.
 
-    Returns ``{"estimate": int f' (F_Q - F_P), "penalty": weight * int rho (|f'| - 1)^2,
+    Returns ``{"estimate": int f' (F_Q - F_P), "penalty": gp_weight * int rho (|f'| - 1)^2,
     "objective": estimate - penalty}`` (trapezoid sums; the grid must cover P and Q). The
     estimate equals E_P f - E_Q f for any f with that slope.
     """
@@ -178,40 +178,40 @@ def penalised_objective_1d(slope, P, Q, weight: float, x) -> dict[str, float]:
     slope = as_array(slope, "slope", ndim=1)
     if slope.shape != x.shape:
         raise ValueError(f"slope must have one value per grid point ({x.size}), got {slope.size}")
-    weight = check_positive(weight, "weight")
+    gp_weight = check_positive(gp_weight, "gp_weight")
     rho = interpolate_density_1d(P, Q, x)  # checks P and Q first
     delta = Q.cdf(x) - P.cdf(x)
     estimate = float(np.trapezoid(slope * delta, x))
-    penalty = weight * float(np.trapezoid(rho * (np.abs(slope) - 1) ** 2, x))
+    penalty = gp_weight * float(np.trapezoid(rho * (np.abs(slope) - 1) ** 2, x))
     return {"estimate": estimate, "penalty": penalty, "objective": estimate - penalty}
 
 
-def gradient_penalty_optimum_1d(P, Q, weight: float, x) -> dict:
+def gradient_penalty_optimum_1d(P, Q, gp_weight: float, x) -> dict:
     """The best gradient-penalised critic between 1-D Gaussian mixtures (over all functions).
 
-    Point by point, f'(t) = sign(Delta(t)) (1 + |Delta(t)| / (2 weight rho(t))) with
+    Point by point, f'(t) = sign(Delta(t)) (1 + |Delta(t)| / (2 gp_weight rho(t))) with
     Delta = F_Q - F_P and rho the density of the interpolates (see the module docstring).
 
     Args:
         P: the real distribution, Q: the generated one (1-D Gaussian mixtures).
-        weight: the penalty's lambda (> 0).
+        gp_weight: the penalty's lambda (> 0).
         x: increasing grid covering both distributions; the interpolates must have a density
             there (rho > 0), so keep it within a dozen standard deviations.
 
     Returns:
         ``{"x", "slope", "critic" (f on x, f(x[0]) = 0), "w1", "estimate", "penalty",
-        "objective"}``: ``estimate`` = E_P f - E_Q f = W1 + int Delta^2 / (2 weight rho).
+        "objective"}``: ``estimate`` = E_P f - E_Q f = W1 + int Delta^2 / (2 gp_weight rho).
     """
     x = _grid(x)
-    weight = check_positive(weight, "weight")
+    gp_weight = check_positive(gp_weight, "gp_weight")
     rho = interpolate_density_1d(P, Q, x)  # checks P and Q first
     delta = Q.cdf(x) - P.cdf(x)
     if np.any(rho <= 0):
         raise ValueError("x reaches points where the interpolates' density underflows to 0; "
                          "use a grid closer to the two distributions")
-    slope = np.sign(delta) * (1 + np.abs(delta) / (2 * weight * rho))
+    slope = np.sign(delta) * (1 + np.abs(delta) / (2 * gp_weight * rho))
     critic = np.concatenate([[0.0], np.cumsum((slope[1:] + slope[:-1]) / 2 * np.diff(x))])
     out = {"x": x, "slope": slope, "critic": critic,
            "w1": float(np.trapezoid(np.abs(delta), x))}
-    out.update(penalised_objective_1d(slope, P, Q, weight, x))
+    out.update(penalised_objective_1d(slope, P, Q, gp_weight, x))
     return out

@@ -10,8 +10,9 @@ penalty is one new argument here, never a new loop.
 The options, and where they come from:
 
 * ``real_label < 1`` -- one-sided label smoothing (Salimans et al. 2016), BCE losses only;
-* ``noise_std > 0`` -- instance noise (Sønderby et al. 2017; Arjovsky & Bottou 2017) on both
-  real and generated inputs; the generator's step adds the same with :func:`add_instance_noise`;
+* ``instance_noise > 0`` -- noise of this std on both real and generated inputs (Sønderby et
+  al. 2017; Arjovsky & Bottou 2017); the generator's step adds the same with
+  :func:`add_instance_noise`;
 * ``gp_weight > 0`` -- the WGAN-GP gradient penalty (Gulrajani et al. 2017);
 * ``clip_value > 0`` -- WGAN's weight clipping after the step (Arjovsky et al. 2017);
 * ``y`` -- a condition (class labels, or a whole input image for pix2pix): D is called as
@@ -65,7 +66,7 @@ def _score(D: nn.Module, x: torch.Tensor, y) -> torch.Tensor:
 
 def discriminator_loss(D: nn.Module, x_real: torch.Tensor, x_fake: torch.Tensor, *,
                        loss: str | LossPair = "nonsaturating", y: torch.Tensor | None = None,
-                       real_label: float = 1.0, noise_std: float = 0.0,
+                       real_label: float = 1.0, instance_noise: float = 0.0,
                        gp_weight: float = 0.0, mismatch_weight: float = 0.0,
                        n_classes: int = 0, generator: torch.Generator | None = None,
                        gp_generator: torch.Generator | None = None) -> DiscriminatorLoss:
@@ -78,7 +79,8 @@ def discriminator_loss(D: nn.Module, x_real: torch.Tensor, x_fake: torch.Tensor,
         loss: a name in :data:`gancourse.losses.LOSSES`, or a :class:`LossPair`.
         y: the condition shared by the real and generated samples (None: unconditional).
         real_label: the target for real samples, < 1 for one-sided label smoothing (BCE only).
-        noise_std: instance noise added to both inputs (drawn real first, then fake).
+        instance_noise: the std of the noise added to both inputs at this step (drawn real
+            first, then fake; the trainer anneals TrainConfig.instance_noise to 0).
         gp_weight: lambda of the gradient penalty (0: none).
         mismatch_weight: weight of "real x with a wrong label is fake" (needs class labels y
             and ``n_classes``; 0: none).
@@ -95,8 +97,8 @@ def discriminator_loss(D: nn.Module, x_real: torch.Tensor, x_fake: torch.Tensor,
         raise ValueError("mismatch_weight needs class labels y, n_classes >= 2 and a BCE loss; "
                          f"got y={'None' if y is None else 'labels'}, n_classes={n_classes}, "
                          f"loss={pair.name!r}")
-    x_real = add_instance_noise(x_real, noise_std, generator)
-    x_fake = add_instance_noise(x_fake, noise_std, generator)
+    x_real = add_instance_noise(x_real, instance_noise, generator)
+    x_fake = add_instance_noise(x_fake, instance_noise, generator)
     out_real, out_fake = _score(D, x_real, y), _score(D, x_fake, y)
     if not pair.bce:
         value = pair.d_loss(out_real, out_fake)

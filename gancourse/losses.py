@@ -104,9 +104,9 @@ def g_loss_hinge(scores_fake: torch.Tensor) -> torch.Tensor:
 
 
 def gradient_penalty(critic: nn.Module, x_real: torch.Tensor, x_fake: torch.Tensor,
-                     weight: float = 10.0, generator: torch.Generator | None = None
+                     gp_weight: float = 10.0, generator: torch.Generator | None = None
                      ) -> torch.Tensor:
-    """WGAN-GP penalty weight * E[(||grad f(x_hat)||_2 - 1)^2] (Gulrajani et al. 2017).
+    """WGAN-GP penalty gp_weight * E[(||grad f(x_hat)||_2 - 1)^2] (Gulrajani et al. 2017).
 
     x_hat = eps * x_real + (1 - eps) * x_fake with one eps ~ U[0, 1] per sample. The norm is
     taken per sample over all non-batch dimensions (a common bug takes it over the batch).
@@ -115,7 +115,7 @@ def gradient_penalty(critic: nn.Module, x_real: torch.Tensor, x_fake: torch.Tens
     Args:
         critic: maps (B, ...) to scores of shape (B,) or (B, 1).
         x_real, x_fake: (B, ...) tensors of the same shape; ``x_fake`` is detached here.
-        weight: lambda, 10 in the paper.
+        gp_weight: lambda, 10 in the paper (the name of TrainConfig's field too).
         generator: optional torch.Generator for eps (on x_real's device).
     """
     if x_real.shape != x_fake.shape:
@@ -128,7 +128,7 @@ def gradient_penalty(critic: nn.Module, x_real: torch.Tensor, x_fake: torch.Tens
     scores = critic(x_hat)
     (grad,) = torch.autograd.grad(scores.sum(), x_hat, create_graph=True)
     norms = grad.reshape(b, -1).norm(2, dim=1)  # (B,): one norm per sample
-    return weight * ((norms - 1) ** 2).mean()
+    return gp_weight * ((norms - 1) ** 2).mean()
 
 
 @torch.no_grad()

@@ -83,7 +83,8 @@ def make_shift_trainer(theta0: float = 1.0, seed: int = 0, *, steps: int = 300,
 
 
 def train_shift(theta0: float = 1.0, *, steps: int = 300, seed: int = 0, pretrain_d: int = 200,
-                device: torch.device | str | None = None, **config) -> tuple[list[float], GANTrainer]:
+                device: torch.device | str | None = None, **config
+                ) -> tuple[list[float], GANTrainer]:
     """Learn the shift theta of :class:`~gancourse.models.LineGenerator` towards P_0.
 
     The set-up of :func:`make_shift_trainer` (``config`` overrides its TrainConfig fields); the

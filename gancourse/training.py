@@ -261,7 +261,7 @@ class GANTrainer:
             x_fake = self._call(self.G, self._z(len(x_real)), y)  # no graph into G
         result = discriminator_step(
             D, opt, x_real, x_fake, loss=self.loss, y=y, real_label=c.real_label,
-            noise_std=self._noise_std(), gp_weight=c.gp_weight, clip_value=c.clip_value,
+            instance_noise=self._noise_std(), gp_weight=c.gp_weight, clip_value=c.clip_value,
             mismatch_weight=c.mismatch_weight, n_classes=getattr(self.G, "n_classes", 0),
             generator=self.rng, gp_generator=self.rng_device)
         return result.total.item()

@@ -63,7 +63,7 @@ def test_the_penalty_adds_exactly_the_gradient_penalty():
 def test_instance_noise_reaches_both_inputs_with_the_seeded_draws():
     D = Recorder()
     x_real, x_fake = batch()
-    ds.discriminator_loss(D, x_real, x_fake, loss="wgan", noise_std=0.3,
+    ds.discriminator_loss(D, x_real, x_fake, loss="wgan", instance_noise=0.3,
                           generator=torch.Generator().manual_seed(7))
     g = torch.Generator().manual_seed(7)
     noise_real, noise_fake = torch.randn(64, 2, generator=g), torch.randn(64, 2, generator=g)
@@ -137,7 +137,7 @@ def test_the_step_minimises_the_total_and_clips_after():
     (dict(mismatch_weight=1.0), "mismatch_weight"),
     (dict(loss="wgan", mismatch_weight=1.0, y=torch.zeros(64, dtype=torch.long), n_classes=3),
      "mismatch_weight"),
-    (dict(noise_std=-0.1), "std"),
+    (dict(instance_noise=-0.1), "std"),
     (dict(loss="nope"), "loss must be one of"),
 ])
 def test_bad_options_are_named(kwargs, match):

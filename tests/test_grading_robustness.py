@@ -37,7 +37,8 @@ def edit(old: str, new: str, text: str = SOLUTION) -> str:
 def add_cell(code: str, text: str = SOLUTION) -> str:
     """Insert a code cell right after the imports cell."""
     return edit("from gancourse.grading import check, overview, summary\n",
-                "from gancourse.grading import check, overview, summary\n\n# %%\n" + code + "\n", text)
+                "from gancourse.grading import check, overview, summary\n\n# %%\n" + code + "\n",
+                text)
 
 
 SECRET = "/tmp/gancourse-test-outside.txt"

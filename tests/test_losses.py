@@ -82,7 +82,7 @@ def test_gradient_penalty_of_a_linear_critic():
     # ||grad f|| = ||a|| = 5 for every sample, so the penalty is weight * (5 - 1)^2 exactly.
     critic = Linear2([3.0, 4.0])
     x_real, x_fake = torch.randn(16, 2), torch.randn(16, 2)
-    assert L.gradient_penalty(critic, x_real, x_fake, weight=10.0).item() == pytest.approx(160.0)
+    assert L.gradient_penalty(critic, x_real, x_fake, gp_weight=10.0).item() == pytest.approx(160.0)
 
 
 def test_gradient_penalty_uses_per_sample_norms():
@@ -99,7 +99,7 @@ def test_gradient_penalty_uses_per_sample_norms():
     per_sample = (2 * x_hat).flatten(1).norm(dim=1)
     expected = ((per_sample - 1) ** 2).mean().item()
     wrong = ((((2 * x_hat).norm()) - 1) ** 2).item()
-    got = L.gradient_penalty(Quad(), x, torch.zeros_like(x), weight=1.0, generator=gen).item()
+    got = L.gradient_penalty(Quad(), x, torch.zeros_like(x), gp_weight=1.0, generator=gen).item()
     assert got == pytest.approx(expected, rel=1e-6)
     assert abs(got - wrong) > 1e-3
 
@@ -108,7 +108,7 @@ def test_gradient_penalty_trains_the_critic():
     # The penalty must be differentiable w.r.t. the critic's parameters (create_graph=True),
     # otherwise "computed but not applied" would go unnoticed.
     critic = Linear2([3.0, 4.0])
-    gp = L.gradient_penalty(critic, torch.randn(8, 2), torch.randn(8, 2), weight=1.0)
+    gp = L.gradient_penalty(critic, torch.randn(8, 2), torch.randn(8, 2), gp_weight=1.0)
     gp.backward()
     # d/da (||a|| - 1)^2 = 2 (||a|| - 1) a / ||a|| = 2 * 4 * (0.6, 0.8)
     torch.testing.assert_close(critic.a.grad, torch.tensor([4.8, 6.4]))
