@@ -29,16 +29,14 @@ from .digits import (DigitClassifier, DigitsSplit, N_CLASSES, N_PIXELS, to_image
 from .distributions import Ring
 from .metrics import conditional_accuracy
 from .models import MLPDiscriminator, MLPGenerator
-from .results import RESULTS_DIR, load_results
+from .results import load_results
 from .seeding import seeded
 from .training import GANTrainer, TrainConfig
 
 __all__ = ["VARIANTS", "DIGIT_LATENT", "DIGIT_STEPS", "make_digit_cgan", "evaluate_digits",
-           "make_ring_cgan", "ring_condition_rate", "generate", "load_cgan_benchmark",
-           "CGAN_BENCHMARK_FILE"]
+           "make_ring_cgan", "ring_condition_rate", "generate", "load_cgan_benchmark"]
 
 VARIANTS = ("ignore-y", "pairs", "pairs+mismatch")
-CGAN_BENCHMARK_FILE = RESULTS_DIR / "cgan_digits.json"
 DIGIT_LATENT = 16
 DIGIT_STEPS = 8000  # generator steps of each run of benchmarks/cgan_digits.py
 _DIGIT_CONFIG = dict(batch_size=64, lr_d=1e-3, lr_g=1e-3, betas=(0.5, 0.999))

@@ -26,15 +26,14 @@ import torch
 from .distributions import GaussianMixture, Grid, Ring
 from .metrics import mode_stats, nearest_mode
 from .models import MLPDiscriminator, MLPGenerator
-from .results import RESULTS_DIR, load_results
+from .results import load_results
 from .seeding import seeded
 from .training import GANTrainer, TrainConfig
 
 __all__ = ["Method", "METHODS", "COLLAPSE_SCHEDULE", "TOY_STEPS", "TOY_SCHEDULE", "toy_dataset",
-           "make_toy_trainer", "evaluate", "load_benchmark", "BENCHMARK_FILE", "DEMOS", "watch_wasserstein",
+           "make_toy_trainer", "evaluate", "load_benchmark", "DEMOS", "watch_wasserstein",
            "run_collapse", "LINE_MODES", "run_line"]
 
-BENCHMARK_FILE = RESULTS_DIR / "toy2d.json"
 TOY_STEPS = {"ring": 4000, "grid": 10000}  # generator steps per run (the step budget)
 # The learning rates decay linearly late in the budget: high quality means within 3 std of a
 # mode (0.03 on the ring, 0.15 on the grid), which needs small final steps.

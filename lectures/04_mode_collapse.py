@@ -112,8 +112,9 @@ collapse, final = collapse_runs[0]  # seed 0, shown below
 # What `run_collapse` builds, shown once: the two networks and the settings of the loop. One
 # iteration is exercise 02.6's Algorithm 1 with Adam instead of plain steps: a $D$ step on 128
 # real and 128 generated samples (generated under `no_grad`, so $D$'s step cannot move $G$),
-# then a $G$ step down $-\mathrm{mean}\,\log D(G(z))$ against the $D$ just updated
-# (`GANTrainer._d_step` and `_g_step` in `gancourse/training.py`).
+# then a $G$ step down $-\mathrm{mean}\,\log D(G(z))$ against the $D$ just updated (the $D$
+# step is `gancourse/discriminator_step.py`, the one every GAN of the course takes; the loop is
+# `GANTrainer` in `gancourse/training.py`).
 
 # %% slideshow={"slide_type": "subslide"}
 print(collapse.G, collapse.D, sep="\n")
