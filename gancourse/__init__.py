@@ -11,7 +11,7 @@ Floor 0, foundations
     (the names and symbols used across the course).
 Floor 1, data and maths
     :mod:`gancourse.distributions` (toy data), :mod:`gancourse.digits` (8x8 digits, the SVM
-    judge), :mod:`gancourse.divergences` (KL, JS), :mod:`gancourse.wasserstein` (earth
+    judge), :mod:`gancourse.mnist` (MNIST-5k: 5000 real 28x28 digits, offline), :mod:`gancourse.divergences` (KL, JS), :mod:`gancourse.wasserstein` (earth
     mover's distance and its dual), :mod:`gancourse.theory` (D*, V(G, D), C(G)),
     :mod:`gancourse.least_squares`, :mod:`gancourse.likelihood`, :mod:`gancourse.metrics` (modes
     captured, high quality), :mod:`gancourse.critics`, :mod:`gancourse.dynamics`,

@@ -33,6 +33,7 @@ PROBE = textwrap.dedent("""
     from gancourse.digits import load_digits_split
     from gancourse.experiments import load_benchmark, make_toy_trainer
     from gancourse.grading.checks import load_registry
+    from gancourse.mnist import load_mnist5k
 
     device = gc.setup(seed=0, verbose=False)
     trainer = make_toy_trainer("ring", "gan", 0, steps=3, progress=False, device=device)
@@ -43,6 +44,7 @@ PROBE = textwrap.dedent("""
         "toy2d_runs": len(load_benchmark()["runs"]),
         "cgan_runs": len(load_cgan_benchmark()["runs"]),
         "digits_train": len(load_digits_split().x_train),
+        "mnist_train": len(load_mnist5k().x_train),
         "steps": trainer.step,
         "exercises": sorted(registry.exercises),
         "opened_in_checkout": opened,
@@ -86,7 +88,7 @@ def test_the_wheel_works_in_a_clean_venv_without_the_checkout(installed):
     assert got["opened_in_checkout"] == []
     assert got["toy2d_runs"] == len(load_benchmark()["runs"]) > 0
     assert got["cgan_runs"] == len(load_cgan_benchmark()["runs"]) > 0
-    assert got["digits_train"] > 1000 and got["steps"] == 3
+    assert got["digits_train"] > 1000 and got["mnist_train"] == 4000 and got["steps"] == 3
     assert got["exercises"] == sorted(load_registry().exercises)
 
 
