@@ -9,8 +9,8 @@ every path. Run from the repository root (about 25 minutes with the 5 paths, 2 a
     .venv/bin/python benchmarks/collapse.py                    # every path, 2 processes
     .venv/bin/python benchmarks/collapse.py --float-path native --seeds 2
 
-Results: benchmarks/results/collapse.md (a table) and collapse.json (every run, with its W1
-and critic series), which lecture 05 loads.
+Results: benchmarks/results/collapse.md (a table) and gancourse/data/collapse.json (every run,
+with its W1 and critic series; package data), which lecture 05 loads.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from common import RESULTS, machine, save_table
+from common import DATA, machine, save_table
 
 from gancourse.experiments import COLLAPSE_SCHEDULE, DEMOS, METHODS
 from gancourse.floatpaths import FLOAT_PATHS, float_path_env, resolve_float_paths
@@ -92,11 +92,11 @@ def main() -> None:
                      + ". Hops: how often the mode holding most samples changed between "
                        "snapshots 100 steps apart. A run's seconds include the exact W1 every "
                        "100 steps and were taken with two processes side by side.")
-    (RESULTS / "collapse.json").write_text(json.dumps(
+    (DATA / "collapse.json").write_text(json.dumps(
         {"machine": machine(), "command": " ".join(["python", *sys.argv]),
          "schedule": COLLAPSE_SCHEDULE, "paths": {p: FLOAT_PATHS[p] for p in paths},
          "runs": runs}, indent=1))
-    print(f"saved {Path(RESULTS / 'collapse.json')}")
+    print(f"saved {Path(DATA / 'collapse.json')}")
 
 
 if __name__ == "__main__":

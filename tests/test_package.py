@@ -34,6 +34,7 @@ PROBE = textwrap.dedent("""
     from gancourse.experiments import load_benchmark, make_toy_trainer
     from gancourse.grading.checks import load_registry
     from gancourse.mnist import load_mnist5k
+    from gancourse.results import load_results
 
     device = gc.setup(seed=0, verbose=False)
     trainer = make_toy_trainer("ring", "gan", 0, steps=3, progress=False, device=device)
@@ -43,6 +44,7 @@ PROBE = textwrap.dedent("""
         "file": gc.__file__,
         "toy2d_runs": len(load_benchmark()["runs"]),
         "cgan_runs": len(load_cgan_benchmark()["runs"]),
+        "collapse_runs": len(load_results("collapse")["runs"]),
         "digits_train": len(load_digits_split().x_train),
         "mnist_train": len(load_mnist5k().x_train),
         "steps": trainer.step,
@@ -78,6 +80,7 @@ def test_the_wheel_works_in_a_clean_venv_without_the_checkout(installed):
     from gancourse.conditional import load_cgan_benchmark
     from gancourse.experiments import load_benchmark
     from gancourse.grading.checks import load_registry
+    from gancourse.results import load_results
 
     python, tmp = installed
     out = subprocess.run([str(python), "-c", PROBE, str(ROOT)], cwd=tmp, capture_output=True,
@@ -88,6 +91,7 @@ def test_the_wheel_works_in_a_clean_venv_without_the_checkout(installed):
     assert got["opened_in_checkout"] == []
     assert got["toy2d_runs"] == len(load_benchmark()["runs"]) > 0
     assert got["cgan_runs"] == len(load_cgan_benchmark()["runs"]) > 0
+    assert got["collapse_runs"] == len(load_results("collapse")["runs"]) > 0
     assert got["digits_train"] > 1000 and got["mnist_train"] == 4000 and got["steps"] == 3
     assert got["exercises"] == sorted(load_registry().exercises)
 
@@ -98,3 +102,21 @@ def test_the_installed_command_runs(installed):
     out = subprocess.run([str(python.parent / "gancourse"), "--help"], cwd=tmp,
                          capture_output=True, text=True, timeout=120)
     assert out.returncode == 0 and "check" in out.stdout and "grade" in out.stdout, out.stderr
+
+
+def test_every_saved_result_a_notebook_loads_is_package_data():
+    """What a lecture or solution loads by name (load_results("NAME"), or the loaders that
+    wrap it) is a file in gancourse/data/, which pyproject ships with the package."""
+    import re
+
+    from gancourse.results import RESULTS_DIR
+
+    names = {"toy2d", "cgan_digits"}  # load_benchmark() and load_cgan_benchmark()
+    for folder in ("lectures", "solutions"):
+        for source in (ROOT / folder).glob("[0-9]*.py"):
+            names |= set(re.findall(r'load_results\("(\w+)"', source.read_text()))
+    assert "collapse" in names
+    assert RESULTS_DIR == ROOT / "gancourse" / "data"
+    missing = sorted(n for n in names if not (RESULTS_DIR / f"{n}.json").is_file())
+    assert not missing, missing
+    assert 'gancourse = ["data/*.json"' in (ROOT / "pyproject.toml").read_text()
