@@ -2,10 +2,12 @@
 
 import math
 
+import numpy as np
 import pytest
 import torch
 from torch import nn
 
+import gancourse as gc
 from gancourse.dcgan import DCGANDiscriminator, DCGANGenerator, weights_init
 from gancourse.models import MinibatchStd, MLPDiscriminator, MLPGenerator, count_parameters, mlp
 
@@ -126,3 +128,22 @@ def test_documented_parameter_counts():
                                           DCGANGenerator(image_size=28),
                                           DCGANDiscriminator(image_size=28))] == \
         [141441, 132801, 245121, 138561]
+
+
+def test_a_28x28_dcgan_trains_on_mnist5k_through_the_one_loop():
+    """Lecture 07's networks on real digits: a few steps of GANTrainer move G, from a seeded
+    start, and the samples keep the data's shape and range."""
+    from gancourse.mnist import load_mnist5k
+    from gancourse.training import GANTrainer, TrainConfig
+
+    data = load_mnist5k()
+    gc.seed_everything(0)
+    G, D = DCGANGenerator(16, 28, base=16), DCGANDiscriminator(28, base=16)
+    before = [p.detach().clone() for p in G.parameters()]
+    trainer = GANTrainer(G, D, data.train, TrainConfig(steps=3, batch_size=32, progress=False,
+                                                       n_snapshot=8), device="cpu")
+    history = trainer.train()
+    assert len(history.d_loss) == 3 and all(np.isfinite(history.d_loss + history.g_loss))
+    assert any(not torch.equal(a, b) for a, b in zip(before, G.parameters()))
+    x = trainer.sample(8)
+    assert x.shape == (8, 1, 28, 28) and x.min() >= -1 and x.max() <= 1
