@@ -11,15 +11,18 @@ Floor 0, foundations
     (the names and symbols used across the course).
 Floor 1, data and maths
     :mod:`gancourse.distributions` (toy data), :mod:`gancourse.digits` (8x8 digits, the SVM
-    judge), :mod:`gancourse.mnist` (MNIST-5k: 5000 real 28x28 digits, offline), :mod:`gancourse.divergences` (KL, JS), :mod:`gancourse.wasserstein` (earth
-    mover's distance and its dual), :mod:`gancourse.theory` (D*, V(G, D), C(G)),
+    judge), :mod:`gancourse.mnist` (MNIST-5k: 5000 real 28x28 digits, offline),
+    :mod:`gancourse.divergences` (KL, JS), :mod:`gancourse.wasserstein` (earth mover's
+    distance and its dual), :mod:`gancourse.theory` (D*, V(G, D), C(G)),
     :mod:`gancourse.least_squares`, :mod:`gancourse.likelihood`, :mod:`gancourse.metrics` (modes
-    captured, high quality), :mod:`gancourse.critics`, :mod:`gancourse.dynamics`,
+    captured, high quality), :mod:`gancourse.evaluation` (FID, KID, precision/recall,
+    density/coverage, Inception Score), :mod:`gancourse.critics`, :mod:`gancourse.dynamics`,
     :mod:`gancourse.mode_seeking`, :mod:`gancourse.box_counting`.
 Floor 2, models and losses
     :mod:`gancourse.models` (MLPs; conditional, spectral norm, minibatch-std, packing),
-    :mod:`gancourse.dcgan`, :mod:`gancourse.losses` (every loss as a pure function of D's
-    outputs), :mod:`gancourse.discriminator_step` (the one discriminator step).
+    :mod:`gancourse.dcgan`, :mod:`gancourse.judge` (the CNN that judges 28x28 digits),
+    :mod:`gancourse.losses` (every loss as a pure function of D's outputs),
+    :mod:`gancourse.discriminator_step` (the one discriminator step).
 Floor 3, the training loop
     :mod:`gancourse.training` -- ``GANTrainer`` and ``TrainConfig``: every GAN of the course.
 Floor 4, lecture set-ups
