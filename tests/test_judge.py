@@ -84,19 +84,21 @@ def test_training_is_deterministic_for_a_seed():
     b = train_judge(3, epochs=1, device="cpu")
     for p, q in zip(a.net.parameters(), b.net.parameters()):
         assert torch.equal(p, q)
-    assert a.test_accuracy == b.test_accuracy > 0.85  # one epoch already learns most digits
+    assert a.test_accuracy == b.test_accuracy > 0.5  # one epoch: far above chance (10 %)
 
 
 @pytest.mark.slow
 def test_retraining_reproduces_the_saved_judge():
     """train_judge(0) is the one call that regenerates the saved judge: on this machine the
-    same weights; on another CPU's rounding, a judge of the same quality that agrees on
-    nearly every held-out digit."""
+    same weights; on another CPU's rounding another training path, so the claim is the
+    method's: held-out accuracy within the spread measured over seeds 0-2 (97.4 +- 0.6 %,
+    lowest 96.8 %: benchmarks/results/judge.md), agreeing with the saved judge on nearly
+    every held-out digit."""
     saved = load_judge(device="cpu")
     fresh = train_judge(0, device="cpu")
-    assert fresh.test_accuracy >= 0.97
+    assert fresh.test_accuracy >= 0.96
     agree = float((fresh.labels(DATA.x_test) == saved.labels(DATA.x_test)).float().mean())
-    assert agree >= 0.97, agree
+    assert agree >= 0.96, agree
 
 
 def test_a_missing_judge_says_how_to_make_it(tmp_path):

@@ -33,6 +33,7 @@ PROBE = textwrap.dedent("""
     from gancourse.digits import load_digits_split
     from gancourse.experiments import load_benchmark, make_toy_trainer
     from gancourse.grading.checks import load_registry
+    from gancourse.judge import load_judge
     from gancourse.mnist import load_mnist5k
     from gancourse.results import load_results
 
@@ -47,6 +48,7 @@ PROBE = textwrap.dedent("""
         "collapse_runs": len(load_results("collapse")["runs"]),
         "digits_train": len(load_digits_split().x_train),
         "mnist_train": len(load_mnist5k().x_train),
+        "judge_accuracy": load_judge(device="cpu").test_accuracy,
         "steps": trainer.step,
         "exercises": sorted(registry.exercises),
         "opened_in_checkout": opened,
@@ -92,6 +94,7 @@ def test_the_wheel_works_in_a_clean_venv_without_the_checkout(installed):
     assert got["toy2d_runs"] == len(load_benchmark()["runs"]) > 0
     assert got["cgan_runs"] == len(load_cgan_benchmark()["runs"]) > 0
     assert got["collapse_runs"] == len(load_results("collapse")["runs"]) > 0
+    assert got["judge_accuracy"] >= 0.97
     assert got["digits_train"] > 1000 and got["mnist_train"] == 4000 and got["steps"] == 3
     assert got["exercises"] == sorted(load_registry().exercises)
 
