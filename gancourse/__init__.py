@@ -17,7 +17,8 @@ Floor 1, data and maths
     :mod:`gancourse.least_squares`, :mod:`gancourse.likelihood`, :mod:`gancourse.metrics` (modes
     captured, high quality), :mod:`gancourse.evaluation` (FID, KID, precision/recall,
     density/coverage, Inception Score), :mod:`gancourse.critics`, :mod:`gancourse.dynamics`,
-    :mod:`gancourse.mode_seeking`, :mod:`gancourse.box_counting`.
+    :mod:`gancourse.mode_seeking`, :mod:`gancourse.box_counting`, :mod:`gancourse.upsampling`
+    (transposed convolution: sizes, adjoint, checkerboards).
 Floor 2, models and losses
     :mod:`gancourse.models` (MLPs; conditional, spectral norm, minibatch-std, packing),
     :mod:`gancourse.dcgan`, :mod:`gancourse.judge` (the CNN that judges 28x28 digits),

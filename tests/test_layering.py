@@ -13,7 +13,7 @@ FLOORS = {
     0: ["_validation", "device", "seeding", "session", "vocabulary", "results"],
     1: ["distributions", "divergences", "wasserstein", "theory", "least_squares", "likelihood",
         "box_counting", "dynamics", "mode_seeking", "critics", "digits", "mnist", "metrics",
-        "evaluation"],
+        "evaluation", "upsampling"],
     2: ["models", "dcgan", "losses", "discriminator_step", "judge"],
     3: ["training"],
     4: ["experiments", "conditional", "saturation", "parallel_lines", "pix2pix"],
