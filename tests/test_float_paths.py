@@ -86,11 +86,13 @@ def _first_code_cell(path: Path) -> str:
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: f"{p.parent.name}/{p.stem}")
 def test_every_notebook_limits_torch_threads_in_its_set_up(notebook):
-    """Lectures, exercises and solutions all run torch on one thread (GANCOURSE_THREADS)."""
+    """Lectures, exercises and solutions all run torch on one thread (GANCOURSE_THREADS):
+    lectures through gc.setup (which calls limit_cpu_threads: tests/test_device_and_seeding.py),
+    exercises and solutions through limit_cpu_threads itself."""
     calls = [n for n in ast.walk(ast.parse(_first_code_cell(notebook)))
              if isinstance(n, ast.Call) and getattr(n.func, "attr", getattr(n.func, "id", ""))
-             == "limit_cpu_threads"]
-    assert calls, f"{notebook.name}: the set-up cell must call limit_cpu_threads()"
+             in ("limit_cpu_threads", "setup")]
+    assert calls, f"{notebook.name}: the set-up cell must call gc.setup() or limit_cpu_threads()"
 
 
 def test_the_graders_worker_runs_on_one_thread():
