@@ -20,7 +20,7 @@ The options, and where they come from:
   shown with a wrong label (Reed et al. 2016's matching-aware discriminator).
 
     result = discriminator_step(D, opt_d, x_real, x_fake.detach(), loss="wgan", gp_weight=10)
-    result.total, result.loss, result.penalty   # floats: what was minimised, and its parts
+    result.total.item(), result.loss, result.penalty  # what was minimised, and its parts
 """
 
 from __future__ import annotations
@@ -39,12 +39,33 @@ __all__ = ["DiscriminatorLoss", "discriminator_loss", "discriminator_step",
 
 @dataclass(frozen=True)
 class DiscriminatorLoss:
-    """One discriminator step's objective and its parts (``total`` is a tensor with a graph)."""
+    """One discriminator step's objective and its parts.
+
+    ``total`` is the tensor minimised (with its graph); the parts are kept as detached tensors
+    and read as floats, so that a training step waits for the device only once, when the loop
+    reads ``total``.
+    """
 
     total: torch.Tensor  # loss + penalty + mismatch: what the step minimises
-    loss: float  # the loss pair's discriminator loss alone
-    penalty: float = 0.0  # the gradient penalty, weight included (0 without one)
-    mismatch: float = 0.0  # the mismatched-pairs term, weight included (0 without one)
+    parts: dict[str, torch.Tensor]  # "loss", and "penalty" / "mismatch" when present
+
+    def _part(self, name: str) -> float:
+        return float(self.parts[name]) if name in self.parts else 0.0
+
+    @property
+    def loss(self) -> float:
+        """The loss pair's discriminator loss alone."""
+        return self._part("loss")
+
+    @property
+    def penalty(self) -> float:
+        """The gradient penalty, weight included (0 without one)."""
+        return self._part("penalty")
+
+    @property
+    def mismatch(self) -> float:
+        """The mismatched-pairs term, weight included (0 without one)."""
+        return self._part("mismatch")
 
 
 def add_instance_noise(x: torch.Tensor, std: float,
@@ -104,18 +125,18 @@ def discriminator_loss(D: nn.Module, x_real: torch.Tensor, x_fake: torch.Tensor,
         value = pair.d_loss(out_real, out_fake)
     else:
         value = pair.d_loss(out_real, out_fake, real_label=real_label)
-    total, penalty, mismatch = value, 0.0, 0.0
+    total, parts = value, {"loss": value.detach()}
     if gp_weight > 0:
         critic = D if y is None else (lambda x: D(x, y))
         term = gradient_penalty(critic, x_real, x_fake, gp_weight, generator=gp_generator)
-        total, penalty = total + term, term.item()
+        total, parts["penalty"] = total + term, term.detach()
     if mismatch_weight > 0:
         shift = torch.randint(1, n_classes, y.shape, generator=generator).to(y)
         out_wrong = D(x_real, (y + shift) % n_classes)  # a label that is surely not x's
         term = mismatch_weight * F.binary_cross_entropy_with_logits(
             out_wrong, torch.zeros_like(out_wrong))
-        total, mismatch = total + term, term.item()
-    return DiscriminatorLoss(total, value.item(), penalty, mismatch)
+        total, parts["mismatch"] = total + term, term.detach()
+    return DiscriminatorLoss(total, parts)
 
 
 def discriminator_step(D: nn.Module, optimizer: torch.optim.Optimizer, x_real: torch.Tensor,
