@@ -103,8 +103,9 @@ def kid(real, fake, *, subsets: int = 10, subset_size: int = 1000,
         seed: int = 0) -> tuple[float, float]:
     """Kernel Inception Distance: ``(mean, standard error)`` of the unbiased MMD^2 with the
     kernel (x.y / d + 1)^3 over ``subsets`` random subsets of ``subset_size`` from each set
-    (the whole sets when smaller). Unbiased: its mean over repeats is 0 when both sets come from
-    one distribution, so it can be (slightly) negative."""
+    (the whole sets when smaller: then one value, and a standard error of NaN). Unbiased: its
+    mean over repeats is 0 when both sets come from one distribution, so it can be negative.
+    The kernel is not scale-free: compare values computed on the same kind of features."""
     r, f = _pair(real, fake, min_rows=2)
     if isinstance(subsets, bool) or not isinstance(subsets, int) or subsets < 1:
         raise ValueError(f"subsets must be a whole number >= 1, got {subsets!r}")
@@ -112,6 +113,8 @@ def kid(real, fake, *, subsets: int = 10, subset_size: int = 1000,
         raise ValueError(f"subset_size must be a whole number >= 2, got {subset_size!r}")
     rng = np.random.default_rng(seed)
     size = min(subset_size, len(r), len(f))
+    if size == len(r) == len(f):
+        subsets = 1  # every "subset" would be both whole sets: one value, no standard error
     values = [_mmd2_unbiased(r[rng.choice(len(r), size, replace=False)],
                              f[rng.choice(len(f), size, replace=False)])
               for _ in range(subsets)]

@@ -75,6 +75,8 @@ def test_kid_is_unbiased_and_fid_is_not():
     far = ev.kid(rng.normal(size=(300, 6)), rng.normal(1.0, 1.0, size=(300, 6)), subsets=5,
                  subset_size=200)
     assert far[0] > 10 * far[1] > 0
+    whole = ev.kid(a, b, subsets=10, subset_size=1000)  # subsets would all be the whole sets
+    assert whole[0] == ev.kid(a, b, subsets=1)[0] and np.isnan(whole[1])
 
 
 def sklearn_precision_recall(real, fake, k):
