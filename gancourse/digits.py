@@ -30,7 +30,8 @@ _MAX_GREY = 16.0
 
 @dataclass(frozen=True)
 class DigitsSplit:
-    """The fixed split. Pixels in [-1, 1] (float32, shape (n, 64)); labels int64, shape (n,)."""
+    """A fixed split of labelled images in [-1, 1] (float32): (n, 64) for these 8x8 digits,
+    (n, 1, 28, 28) for MNIST-5k (:mod:`gancourse.mnist`); labels int64, shape (n,)."""
 
     x_train: torch.Tensor
     y_train: torch.Tensor

@@ -14,12 +14,13 @@ tanh output), with int64 labels.
 from __future__ import annotations
 
 import importlib.util
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 import torch
+
+from .digits import DigitsSplit
 
 __all__ = ["MNIST_FILE", "N_CLASSES", "SIDE", "MnistSplit", "mnist5k_path", "read_mnist5k",
            "load_mnist5k"]
@@ -30,19 +31,8 @@ SIDE = 28  # images are SIDE x SIDE
 PER_CLASS = 500
 
 
-@dataclass(frozen=True)
-class MnistSplit:
-    """A fixed, stratified split of MNIST-5k; images (n, 1, 28, 28) in [-1, 1], labels (n,)."""
-
-    x_train: torch.Tensor
-    y_train: torch.Tensor
-    x_test: torch.Tensor
-    y_test: torch.Tensor
-
-    @property
-    def train(self) -> tuple[torch.Tensor, torch.Tensor]:
-        """``(x_train, y_train)``: what :class:`~gancourse.training.GANTrainer` takes as data."""
-        return self.x_train, self.y_train
+# The same fixed-split container as the 8x8 digits' (images, labels; .train for GANTrainer).
+MnistSplit = DigitsSplit
 
 
 def mnist5k_path() -> Path:
