@@ -15,6 +15,9 @@ The options, and where they come from:
   :func:`add_instance_noise`;
 * ``gp_weight > 0`` -- the WGAN-GP gradient penalty (Gulrajani et al. 2017);
 * ``clip_value > 0`` -- WGAN's weight clipping after the step (Arjovsky et al. 2017);
+* ``extra`` -- any further term of D's objective, a function of no arguments returning a
+  scalar tensor: historical averaging's penalty, or the supervised loss of a semi-supervised
+  discriminator (:mod:`gancourse.improved`, :mod:`gancourse.semi_supervised`);
 * ``y`` -- a condition (class labels, or a whole input image for pix2pix): D is called as
   ``D(x, y)``; with ``mismatch_weight > 0`` and class labels, D also learns to reject a real x
   shown with a wrong label (Reed et al. 2016's matching-aware discriminator).
@@ -25,6 +28,7 @@ The options, and where they come from:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import torch
@@ -46,8 +50,8 @@ class DiscriminatorLoss:
     reads ``total``.
     """
 
-    total: torch.Tensor  # loss + penalty + mismatch: what the step minimises
-    parts: dict[str, torch.Tensor]  # "loss", and "penalty" / "mismatch" when present
+    total: torch.Tensor  # loss + penalty + mismatch + extra: what the step minimises
+    parts: dict[str, torch.Tensor]  # "loss", and "penalty" / "mismatch" / "extra" if present
 
     def _part(self, name: str) -> float:
         return float(self.parts[name]) if name in self.parts else 0.0
@@ -66,6 +70,11 @@ class DiscriminatorLoss:
     def mismatch(self) -> float:
         """The mismatched-pairs term, weight included (0 without one)."""
         return self._part("mismatch")
+
+    @property
+    def extra(self) -> float:
+        """The caller's extra term (0 without one)."""
+        return self._part("extra")
 
 
 def add_instance_noise(x: torch.Tensor, std: float,
@@ -90,7 +99,8 @@ def discriminator_loss(D: nn.Module, x_real: torch.Tensor, x_fake: torch.Tensor,
                        real_label: float = 1.0, instance_noise: float = 0.0,
                        gp_weight: float = 0.0, mismatch_weight: float = 0.0,
                        n_classes: int = 0, generator: torch.Generator | None = None,
-                       gp_generator: torch.Generator | None = None) -> DiscriminatorLoss:
+                       gp_generator: torch.Generator | None = None,
+                       extra: Callable[[], torch.Tensor] | None = None) -> DiscriminatorLoss:
     """The discriminator's objective on one minibatch, as a pure function of its inputs.
 
     Args:
@@ -107,6 +117,7 @@ def discriminator_loss(D: nn.Module, x_real: torch.Tensor, x_fake: torch.Tensor,
             and ``n_classes``; 0: none).
         generator: draws the instance noise and the wrong labels (CPU).
         gp_generator: draws the penalty's interpolation weights (on x_real's device).
+        extra: called once; the scalar tensor it returns is added to the objective.
 
     Returns:
         A :class:`DiscriminatorLoss`.
@@ -136,6 +147,12 @@ def discriminator_loss(D: nn.Module, x_real: torch.Tensor, x_fake: torch.Tensor,
         term = mismatch_weight * F.binary_cross_entropy_with_logits(
             out_wrong, torch.zeros_like(out_wrong))
         total, parts["mismatch"] = total + term, term.detach()
+    if extra is not None:
+        term = extra()
+        if not isinstance(term, torch.Tensor) or term.dim() != 0:
+            raise ValueError("extra must return a scalar tensor, got "
+                             f"{type(term).__name__} {tuple(getattr(term, 'shape', ()))}")
+        total, parts["extra"] = total + term, term.detach()
     return DiscriminatorLoss(total, parts)
 
 

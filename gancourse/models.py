@@ -29,7 +29,8 @@ from torch import nn
 from ._validation import check_count
 
 __all__ = ["mlp", "MLPGenerator", "MLPDiscriminator", "MinibatchStd", "AffineGenerator",
-           "LineGenerator", "count_parameters", "probability_on_grid"]
+           "LineGenerator", "ImageMLPGenerator", "ImageMLPDiscriminator", "count_parameters",
+           "probability_on_grid"]
 
 
 def mlp(in_dim: int, out_dim: int, hidden: Sequence[int] = (64, 64),
@@ -245,3 +246,33 @@ class MLPDiscriminator(nn.Module):
         if self.mbstd is not None:
             h = self.mbstd(h)
         return self.head(h)  # (B/pack, 1)
+
+
+class ImageMLPGenerator(MLPGenerator):
+    """An MLP generator for images: z (B, latent_dim) -> (B, channels, side, side) in [-1, 1].
+
+    The fully connected counterpart of :class:`~gancourse.dcgan.DCGANGenerator` (lecture 07
+    compares the two at a similar number of parameters).
+    """
+
+    def __init__(self, latent_dim: int = 32, side: int = 28, channels: int = 1,
+                 hidden: Sequence[int] = (64,)):
+        self.shape = (check_count(channels, "channels"), check_count(side, "side"), side)
+        super().__init__(latent_dim, channels * side * side, hidden, out_activation=nn.Tanh)
+
+    def forward(self, z: torch.Tensor, y: torch.Tensor | None = None) -> torch.Tensor:
+        return super().forward(z, y).view(-1, *self.shape)
+
+
+class ImageMLPDiscriminator(MLPDiscriminator):
+    """An MLP discriminator for images (B, channels, side, side) -> logits (B, 1)."""
+
+    def __init__(self, side: int = 28, channels: int = 1, hidden: Sequence[int] = (16,)):
+        self.shape = (check_count(channels, "channels"), check_count(side, "side"), side)
+        super().__init__(channels * side * side, hidden)
+
+    def forward(self, x: torch.Tensor, y: torch.Tensor | None = None) -> torch.Tensor:
+        if x.dim() != 4 or tuple(x.shape[1:]) != self.shape:
+            raise ValueError(f"x must have shape (B, {', '.join(map(str, self.shape))}), "
+                             f"got {tuple(x.shape)}")
+        return super().forward(x.flatten(1), y)

@@ -36,6 +36,7 @@ from torch import nn
 from .device import get_device
 from .distributions import Distribution, GaussianMixture
 from .discriminator_step import add_instance_noise, discriminator_step
+from .improved import HistoricalAverage, feature_matching_loss
 from .losses import get_loss
 
 __all__ = ["TrainConfig", "History", "GANTrainer", "TrainingDiverged", "FrameRecorder",
@@ -63,6 +64,10 @@ class TrainConfig:
     # both players' steps, as Sonderby et al. 2017 do), annealed linearly to 0
     unrolled_steps: int = 0  # > 0: G trains against a copy of D advanced this many steps
     mismatch_weight: float = 0.0  # > 0: conditional D also rejects (real x, wrong label)
+    feature_matching: bool = False  # G matches the mean of D.features(x) on real data
+    # instead of maximising D's output (Salimans et al. 2016; needs D.features)
+    historical_averaging: float = 0.0  # > 0: each player's loss adds this weight times
+    # ||theta - mean of its past thetas||^2 (Salimans et al. 2016)
     eval_every: int = 0  # compute `metrics` every N generator steps (0: never)
     snapshot_steps: tuple[int, ...] = ()  # generator steps at which samples are kept
     n_snapshot: int = 1000  # samples per snapshot and per evaluation (fixed z)
@@ -75,6 +80,8 @@ class TrainConfig:
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
                 raise ValueError(f"{name} must be a positive integer, got {value!r}")
+        if self.historical_averaging < 0:
+            raise ValueError(f"historical_averaging must be >= 0, got {self.historical_averaging}")
         for name in ("lr_d", "lr_g"):
             if not getattr(self, name) > 0:
                 raise ValueError(f"{name} must be positive, got {getattr(self, name)!r}")
@@ -161,6 +168,8 @@ class GANTrainer:
         metrics: ``fn(samples: np.ndarray) -> dict[str, float]`` evaluated on the fixed-z
             samples every ``config.eval_every`` steps.
         callback: ``fn(trainer)`` called after every generator step; returning True stops.
+        d_extra: ``fn(trainer) -> scalar tensor``, a further term of every discriminator step's
+            objective (the semi-supervised discriminator's supervised loss, for one).
         checkpoint_path: where to save every ``config.checkpoint_every`` steps.
     """
 
@@ -168,7 +177,8 @@ class GANTrainer:
                  device: torch.device | str | None = None,
                  metrics: Callable[[np.ndarray], dict[str, float]] | None = None,
                  callback: Callable[["GANTrainer"], bool | None] | None = None,
-                 checkpoint_path: str | Path | None = None):
+                 checkpoint_path: str | Path | None = None,
+                 d_extra: Callable[["GANTrainer"], torch.Tensor] | None = None):
         self.config = config or TrainConfig()
         self.device = torch.device(device) if device is not None else get_device()
         self.G, self.D = G.to(self.device), D.to(self.device)
@@ -177,7 +187,13 @@ class GANTrainer:
         self.conditional = getattr(G, "n_classes", 0) > 0
         if self.config.mismatch_weight and not self.conditional:
             raise ValueError("mismatch_weight needs a conditional generator (n_classes > 0)")
+        if self.config.feature_matching and not callable(getattr(D, "features", None)):
+            raise ValueError("feature_matching needs a discriminator with a features(x) method, "
+                             f"which {type(D).__name__} lacks")
         c = self.config
+        self.d_extra = d_extra
+        self.averages = {name: HistoricalAverage(net) for name, net in (("G", G), ("D", D))} \
+            if c.historical_averaging > 0 else {}
         self.opt_g = self._optimizer(self.G, c.lr_g)
         self.opt_d = self._optimizer(self.D, c.lr_d)
         self.metrics, self.callback = metrics, callback
@@ -254,6 +270,18 @@ class GANTrainer:
         c = self.config
         return c.instance_noise * max(0.0, 1.0 - self.step / max(c.steps, 1))
 
+    def _extra(self, player: str, D: nn.Module | None = None):
+        """The terms a player's loss adds: historical averaging, and the caller's d_extra."""
+        terms = []
+        if player in self.averages and (player == "G" or D is self.D):  # not an unrolled copy
+            weight = self.config.historical_averaging
+            terms.append(lambda: weight * self.averages[player].penalty())
+        if player == "D" and self.d_extra is not None:
+            terms.append(lambda: self.d_extra(self))
+        if not terms:
+            return None
+        return lambda: sum(term() for term in terms)
+
     def _d_step(self, D: nn.Module, opt: torch.optim.Optimizer) -> float:
         c = self.config
         x_real, y = self._real()
@@ -263,7 +291,7 @@ class GANTrainer:
             D, opt, x_real, x_fake, loss=self.loss, y=y, real_label=c.real_label,
             instance_noise=self._noise_std(), gp_weight=c.gp_weight, clip_value=c.clip_value,
             mismatch_weight=c.mismatch_weight, n_classes=getattr(self.G, "n_classes", 0),
-            generator=self.rng, gp_generator=self.rng_device)
+            generator=self.rng, gp_generator=self.rng_device, extra=self._extra("D", D))
         return result.total.item()
 
     def _g_step(self) -> float:
@@ -283,8 +311,17 @@ class GANTrainer:
         x_fake = self._call(self.G, self._z(c.batch_size if y is None else len(y)), y)
         # D judges noisy samples in G's step too: the same blurred game on both sides
         x_fake = add_instance_noise(x_fake, self._noise_std(), self.rng)
-        out = self._call(D, x_fake, y)
-        loss = self.loss.g_loss(out)
+        if c.feature_matching:  # match D's mean features on a real batch (D is not trained)
+            x_real, y_real = self._real()
+            with torch.no_grad():
+                f_real = D.features(x_real) if y is None else D.features(x_real, y_real)
+            f_fake = D.features(x_fake) if y is None else D.features(x_fake, y)
+            loss = feature_matching_loss(f_real, f_fake)
+        else:
+            loss = self.loss.g_loss(self._call(D, x_fake, y))
+        extra = self._extra("G")
+        if extra is not None:
+            loss = loss + extra()
         self.opt_g.zero_grad(set_to_none=True)
         loss.backward()
         self.opt_g.step()
@@ -387,7 +424,8 @@ class GANTrainer:
                 "opt_g": self.opt_g.state_dict(), "opt_d": self.opt_d.state_dict(),
                 "step": self.step, "history": self.history.as_dict(),
                 "rng": self.rng.get_state(), "config": asdict(self.config), "last": self._last,
-                "rng_device": None if self.rng_device is None else self.rng_device.get_state()}
+                "rng_device": None if self.rng_device is None else self.rng_device.get_state(),
+                "averages": {name: (a.average, a.count) for name, a in self.averages.items()}}
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
         self.G.load_state_dict(state["G"])
@@ -400,6 +438,10 @@ class GANTrainer:
         if self.rng_device is not None and state.get("rng_device") is not None:
             self.rng_device.set_state(state["rng_device"])
         self._last = state.get("last", {})
+        for name, (average, count) in state.get("averages", {}).items():
+            if name in self.averages:
+                self.averages[name].average = [a.to(self.device) for a in average]
+                self.averages[name].count = count
 
     def save(self, path: str | Path) -> Path:
         """Save everything needed to resume, atomically (a crash never leaves half a file)."""
