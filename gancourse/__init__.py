@@ -18,18 +18,23 @@ Floor 1, data and maths
     captured, high quality), :mod:`gancourse.evaluation` (FID, KID, precision/recall,
     density/coverage, Inception Score), :mod:`gancourse.critics`, :mod:`gancourse.dynamics`,
     :mod:`gancourse.mode_seeking`, :mod:`gancourse.box_counting`, :mod:`gancourse.upsampling`
-    (transposed convolution: sizes, adjoint, checkerboards).
+    (transposed convolution: sizes, adjoint, checkerboards), :mod:`gancourse.latent` (paths in
+    latent space, averaged-z arithmetic).
 Floor 2, models and losses
     :mod:`gancourse.models` (MLPs; conditional, spectral norm, minibatch-std, packing),
     :mod:`gancourse.dcgan`, :mod:`gancourse.judge` (the CNN that judges 28x28 digits),
     :mod:`gancourse.losses` (every loss as a pure function of D's outputs),
-    :mod:`gancourse.discriminator_step` (the one discriminator step).
+    :mod:`gancourse.discriminator_step` (the one discriminator step),
+    :mod:`gancourse.improved` (Salimans et al.'s techniques: feature matching, minibatch
+    discrimination, historical averaging, virtual batch norm),
+    :mod:`gancourse.semi_supervised` (the (K+1)-class discriminator).
 Floor 3, the training loop
     :mod:`gancourse.training` -- ``GANTrainer`` and ``TrainConfig``: every GAN of the course.
 Floor 4, lecture set-ups
     the named experiments the lectures run: :mod:`gancourse.experiments` (2-D toys),
     :mod:`gancourse.saturation` (02), :mod:`gancourse.parallel_lines` (03),
-    :mod:`gancourse.conditional` and :mod:`gancourse.pix2pix` (06).
+    :mod:`gancourse.conditional` and :mod:`gancourse.pix2pix` (06), :mod:`gancourse.mnist_gans`
+    (07: GANs on real digits, judged).
 Floor 5, figures and widgets
     :mod:`gancourse.plots`, :mod:`gancourse.widgets` (the lectures' explorers).
 Floor 6, course tooling (knows notebooks and processes, not GANs)

@@ -25,16 +25,19 @@ def plot_game_frame(ax, x, p_data, p_g, d, title: str = "", legend: bool = True)
 
 
 def tile_digits(images, rows: int, cols: int) -> np.ndarray:
-    """Arrange ``rows * cols`` 8x8 images, given as (n, 64) or (n, 1, 8, 8), row by row."""
+    """Arrange ``rows * cols`` square images (8x8 or 28x28, as (n, side * side) or
+    (n, 1, side, side)) row by row into one (rows * side, cols * side) array."""
     images = np.asarray(images, dtype=float)
-    if images.size != rows * cols * 64:
-        raise ValueError(f"images must hold rows * cols = {rows * cols} images of 8x8 pixels, "
-                         f"got an array of shape {images.shape}")
-    tiles = images.reshape(rows, cols, 8, 8).transpose(0, 2, 1, 3)
-    return tiles.reshape(8 * rows, 8 * cols)
+    per = images.size / max(rows * cols, 1)
+    side = int(round(per ** 0.5))
+    if rows * cols < 1 or len(images) != rows * cols or side * side != per:
+        raise ValueError(f"images must hold rows * cols = {rows * cols} square images, got an "
+                         f"array of shape {images.shape}")
+    tiles = images.reshape(rows, cols, side, side).transpose(0, 2, 1, 3)
+    return tiles.reshape(side * rows, side * cols)
 
 
 def show_digits(ax, images, rows: int, cols: int, title: str = "") -> None:
-    """Draw a grid of 8x8 digits (pixels in [-1, 1], ink dark) on ``ax``."""
+    """Draw a grid of square digits (pixels in [-1, 1], ink dark) on ``ax``."""
     ax.imshow(tile_digits(images, rows, cols), cmap="gray_r", vmin=-1, vmax=1)
     ax.set(xticks=[], yticks=[], title=title)

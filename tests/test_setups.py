@@ -14,11 +14,14 @@ import gancourse as gc
 from gancourse.conditional import make_digit_cgan, make_ring_cgan
 from gancourse.digits import load_digits_split
 from gancourse.experiments import make_toy_trainer
+from gancourse.mnist import load_mnist5k
+from gancourse.mnist_gans import make_digit_gan, make_semi_supervised
 from gancourse.parallel_lines import make_shift_trainer
 from gancourse.saturation import make_poor_start
 from gancourse.training import GANTrainer
 
 SPLIT = load_digits_split()
+MNIST = load_mnist5k()
 FACTORIES = {
     "toy": (make_toy_trainer, ("ring", "gan")),
     "digit cgan": (make_digit_cgan, (SPLIT, "pairs")),
@@ -27,9 +30,12 @@ FACTORIES = {
                                                    *a, **{"lr_g": 0.02, "lr_d": 0.2, **k}),
                    ()),
     "shift": (lambda *a, **k: make_shift_trainer(1.0, *a, **k), ()),
+    "digit gan": (lambda *a, **k: make_digit_gan("DCGAN", *a, data=MNIST, **k), ()),
+    "semi-supervised": (lambda *a, **k: make_semi_supervised(*a, data=MNIST, **k), ()),
 }
 REAL = {"toy": make_toy_trainer, "digit cgan": make_digit_cgan, "ring cgan": make_ring_cgan,
-        "poor start": make_poor_start, "shift": make_shift_trainer}
+        "poor start": make_poor_start, "shift": make_shift_trainer,
+        "digit gan": make_digit_gan, "semi-supervised": make_semi_supervised}
 
 
 def weights(trainer):

@@ -219,3 +219,50 @@ def test_result_at_computes_elsewhere_without_moving_the_sliders():
         stats.norm.logpdf(explorer.samples, 2.0, 1.0).mean(), rel=1e-12)  # others as shown
     with pytest.raises(ValueError, match="values must name controls of this widget"):
         explorer.result_at(variance=2.0)
+
+
+def test_latent_explorer_walks_between_two_codes():
+    import torch
+
+    from gancourse.dcgan import DCGANGenerator
+    from gancourse.judge import load_judge
+    from gancourse.latent import interpolate
+    from gancourse.widgets import LatentExplorer
+
+    torch.manual_seed(0)
+    G = DCGANGenerator(8, 28, base=4).eval()
+    direction = torch.ones(8)
+    e = LatentExplorer(G, load_judge("cpu"), direction=direction, n_points=5)
+    assert e.result["strip"].shape == (8, 1, 28, 28) and e.result["index"] == 0
+    with torch.no_grad():
+        start = G(e.codes[0][None]).numpy()
+    np.testing.assert_allclose(e.result["image"], start, atol=1e-6)  # t = 0: the start code
+    e.controls["path"].value = "spherical"
+    e.controls["t"].value = 1.0  # the frame moves to the last image, row 1, column 3
+    assert e.result["index"] == 7 and e.frame.get_xy() == (28 * 3 - 0.5, 28 - 0.5)
+    with torch.no_grad():
+        end = G(interpolate(e.codes[0], e.codes[1], 8, "spherical")[-1:]).numpy()
+    np.testing.assert_allclose(e.result["image"], end, atol=1e-5)
+    e.controls["add"].value = 2.0  # the direction is added to the code shown large
+    with torch.no_grad():
+        shifted = G((e.codes[1] + 2.0 * direction)[None]).numpy()
+    np.testing.assert_allclose(e.result["image"], shifted, atol=1e-5)
+    assert 0 < e.result["confidence"] <= 1 and "judge's label" in e.readout_html.value
+    assert len(e.result["strip_labels"]) == 8
+
+
+def test_rule_switch_shows_the_saved_run_asked_for():
+    from gancourse.widgets import RuleSwitch
+
+    grid = np.zeros((36, 28, 28), dtype=np.uint8)
+    runs = [{"variant": v, "seed": s, "samples": (grid + 255 * s).tolist(), "fid": 10.0 * s,
+             "confidence": 0.9, "classes": 10, "smallest": 0.05}
+            for v in ("DCGAN", "no tanh") for s in (0, 1)]
+    e = RuleSwitch({"runs": runs, "real": {"fid": 4.0}})
+    assert np.allclose(e.result["images"], -1)  # seed 0: all 0 -> -1
+    e.controls["seed"].value = 1
+    assert np.allclose(e.result["images"], 1) and e.result["fid"] == 10.0
+    e.controls["variant"].value = "no tanh"
+    assert "no tanh, seed 1" in e.ax.get_title() and "judge FID" in e.readout_html.value
+    with pytest.raises(ValueError, match="no saved run"):
+        e.result_at(variant="MLP")

@@ -9,8 +9,10 @@ from .digits import DigitExplorer
 from .disjoint import DisjointExplorer
 from .gan_game import GameExplorer
 from .gaussian_fit import GaussianFitExplorer
+from .latent import LatentExplorer, RuleSwitch
 from .snapshots import SnapshotExplorer
 from .transport import TransportExplorer
 
 __all__ = ["Explorer", "GaussianFitExplorer", "GameExplorer", "DisjointExplorer",
-           "SnapshotExplorer", "TransportExplorer", "DigitExplorer"]
+           "SnapshotExplorer", "TransportExplorer", "DigitExplorer", "LatentExplorer",
+           "RuleSwitch"]

@@ -1,0 +1,180 @@
+"""GANs on MNIST-5k's real 28x28 digits, judged: lecture 07's saved tables.
+
+Three tables, every row over seeds on the same budget (gancourse.mnist_gans.LIVE: the lecture's
+small DCGAN, 1500 generator steps of batch 64):
+
+* rules -- the DCGAN, each of Radford et al.'s rules removed in turn, and an MLP GAN of about
+  the same size;
+* techniques -- the DCGAN with each of Salimans et al.'s improved techniques added in turn;
+* semi-supervised -- held-out accuracy of the (K+1)-class discriminator trained with 10 labels
+  per class, against the same network trained on those 100 labels alone.
+
+Every GAN is judged on 1000 samples by the judge (gancourse.judge): the Frechet distance of its
+64 features to MNIST-5k's 1000 test digits, its mean confidence, and the share of each label.
+One CPU thread per run, ``--workers`` runs side by side. From the course folder:
+
+    .venv/bin/python benchmarks/digit_gans.py              # 3 seeds, about 35 minutes
+    .venv/bin/python benchmarks/digit_gans.py --seeds 1 --only rules
+    .venv/bin/python benchmarks/digit_gans.py --smoke       # every run, 3 steps, nothing saved
+
+Results: benchmarks/results/digit_gans.md (tables) and gancourse/data/digit_gans.json (every
+run; package data: lecture 07 loads it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import time
+from concurrent.futures import ProcessPoolExecutor
+
+from common import DATA, machine, save_table
+
+from gancourse.mnist_gans import LIVE, RULES, SEMI_SUPERVISED, TECHNIQUES, VARIANTS
+
+TABLES = ("rules", "techniques", "semi-supervised")
+
+
+def gan_run(job: tuple[str, int, int]) -> dict:
+    import torch
+
+    from gancourse.judge import load_judge
+    from gancourse.mnist import load_mnist5k
+    from gancourse.mnist_gans import judge_samples, make_digit_gan
+    from gancourse.models import count_parameters
+
+    variant, seed, steps = job
+    torch.set_num_threads(1)
+    data = load_mnist5k()
+    trainer = make_digit_gan(variant, seed, steps=steps, data=data, device="cpu")
+    start = time.perf_counter()
+    trainer.train()
+    seconds = time.perf_counter() - start
+    x = trainer.sample(1000)
+    grid = ((x[:36, 0] + 1) * 127.5).round().clamp(0, 255).to(torch.uint8)  # for the widget
+    return {"variant": variant, "seed": seed, "seconds": seconds, "steps": trainer.step,
+            "samples": grid.tolist(),
+            "parameters_g": count_parameters(trainer.G),
+            "parameters_d": count_parameters(trainer.D),
+            **judge_samples(x, load_judge("cpu"), data)}
+
+
+def semi_run(job: tuple[int, int]) -> dict:
+    import torch
+
+    from gancourse.mnist import load_mnist5k
+    from gancourse.mnist_gans import (classifier_accuracy, make_semi_supervised,
+                                      train_classifier_alone)
+
+    seed, steps = job
+    torch.set_num_threads(1)
+    data = load_mnist5k()
+    start = time.perf_counter()
+    alone = classifier_accuracy(train_classifier_alone(seed, steps=steps, data=data,
+                                                       device="cpu"), data)
+    alone_seconds = time.perf_counter() - start
+    trainer = make_semi_supervised(seed, steps=steps, data=data, device="cpu")
+    start = time.perf_counter()
+    trainer.train()
+    return {"seed": seed, "steps": steps, "alone": alone, "alone_seconds": alone_seconds,
+            "semi_supervised": classifier_accuracy(trainer.D.classifier, data),
+            "seconds": time.perf_counter() - start}
+
+
+def _mean_sd(values) -> str:
+    values = list(values)
+    sd = statistics.stdev(values) if len(values) > 1 else 0.0
+    return f"{statistics.mean(values):.1f} ± {sd:.1f}"
+
+
+def gan_rows(runs: list[dict], names: list[str]) -> list[list]:
+    rows = []
+    for name in names:
+        rs = [r for r in runs if r["variant"] == name]
+        rows.append([name, VARIANTS[name].what, len(rs), _mean_sd(r["fid"] for r in rs),
+                     _mean_sd(100 * r["confidence"] for r in rs),
+                     _mean_sd(r["classes"] for r in rs),
+                     f"{100 * min(r['smallest'] for r in rs):.1f}",
+                     f"{rs[0]['parameters_g']:,} / {rs[0]['parameters_d']:,}",
+                     f"{statistics.mean(r['seconds'] for r in rs):.0f}"])
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seeds", type=int, default=3)
+    parser.add_argument("--workers", type=int, default=2, help="runs side by side")
+    parser.add_argument("--only", choices=TABLES, nargs="*", default=list(TABLES))
+    parser.add_argument("--smoke", action="store_true",
+                        help="one seed of 3 steps per run, printed, nothing saved")
+    args = parser.parse_args()
+    steps, semi_steps = (3, 3) if args.smoke else (LIVE["steps"], SEMI_SUPERVISED["steps"])
+    if args.smoke:
+        args.seeds = 1
+
+    import torch
+
+    from gancourse.judge import load_judge
+    from gancourse.mnist import load_mnist5k
+    from gancourse.mnist_gans import judge_samples
+
+    torch.set_num_threads(1)
+    data = load_mnist5k()
+    real = judge_samples(data.x_train[:1000], load_judge("cpu"), data)  # the best a G can do
+    path = DATA / "digit_gans.json"
+    saved = json.loads(path.read_text()) if path.is_file() else {}
+    names = sorted({n for table in args.only if table != "semi-supervised"
+                    for n in (RULES if table == "rules" else TECHNIQUES)}, key=list(VARIANTS).index)
+    jobs = [(n, s, steps) for n in names for s in range(args.seeds)]
+    runs = [r for r in saved.get("runs", []) if r["variant"] not in names]
+    semi = [] if "semi-supervised" in args.only else saved.get("semi_supervised", [])
+    with ProcessPoolExecutor(max_workers=args.workers) as pool:
+        for r in pool.map(gan_run, jobs):
+            print(f"{r['variant']:<26} seed {r['seed']}: FID {r['fid']:6.1f}, confidence "
+                  f"{100 * r['confidence']:.1f}%, {r['classes']} classes, smallest "
+                  f"{100 * r['smallest']:.1f}%, {r['seconds']:.0f} s", flush=True)
+            runs.append(r)
+        if "semi-supervised" in args.only:
+            for r in pool.map(semi_run, [(s, semi_steps) for s in range(args.seeds)]):
+                print(f"semi-supervised seed {r['seed']}: {100 * r['semi_supervised']:.1f}% vs "
+                      f"{100 * r['alone']:.1f}% alone", flush=True)
+                semi.append(r)
+    if args.smoke:
+        return
+    header = ["variant", "what changes", "seeds", "judge FID", "confidence %", "classes ≥ 4 %",
+              "smallest class % (worst seed)", "parameters G / D", "seconds / run"]
+    real_row = ["real training digits", "1000 of them, not a generator", "", f"{real['fid']:.1f}",
+                f"{100 * real['confidence']:.1f}", real["classes"],
+                f"{100 * real['smallest']:.1f}", "", ""]
+    budget = (f"{LIVE['steps']} generator steps, batch {LIVE['batch_size']}, Adam "
+              f"{LIVE['lr']:g} (0.5, 0.999), latent {LIVE['latent_dim']}, base {LIVE['base']}. "
+              "Judged on 1000 samples from fixed z by the judge (gancourse.judge, trained on "
+              "the 4000 training digits only): FID of its 64 features against the 1000 test "
+              f"digits. One CPU thread per run, {args.workers} runs side by side.")
+    tables = []
+    for table, names_ in (("rules", RULES), ("techniques", TECHNIQUES)):
+        if all(any(r["variant"] == n for r in runs) for n in names_):
+            tables.append((table, gan_rows(runs, names_) + [real_row]))
+    for table, rows in tables:
+        save_table(f"digit_gans_{table}", f"GANs on MNIST-5k: {table}", header, rows,
+                   notes=budget)
+    if semi:
+        save_table("digit_gans_semi_supervised",
+                   "Semi-supervised: the (K+1)-class discriminator with 100 labels",
+                   ["seed", "steps", "labels alone %", "with the GAN %", "seconds (alone)",
+                    "seconds (GAN)"],
+                   [[r["seed"], r["steps"], f"{100 * r['alone']:.1f}",
+                     f"{100 * r['semi_supervised']:.1f}", f"{r['alone_seconds']:.0f}",
+                     f"{r['seconds']:.0f}"] for r in semi],
+                   notes="Held-out accuracy on MNIST-5k's 1000 test digits of the same network "
+                         "(the DCGAN discriminator with 10 logits), trained on 10 labelled "
+                         "digits per class alone, or as the (K+1)-class discriminator of a GAN "
+                         "that also sees the 4000 unlabelled training digits (G by feature "
+                         f"matching). {SEMI_SUPERVISED}. One CPU thread per run.")
+    path.write_text(json.dumps({"machine": machine(), "live": LIVE, "real": real, "runs": runs,
+                                "semi_supervised": semi, "settings": SEMI_SUPERVISED}, indent=1))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,82 @@
+"""Lecture 07's set-ups: every variant builds and changes only what it names; the judge's report
+on real digits; the labelled subset; the semi-supervised trainer's extra loss."""
+
+import numpy as np
+import pytest
+import torch
+from torch import nn
+
+from gancourse.dcgan import DCGANDiscriminator, DCGANGenerator
+from gancourse.improved import MinibatchDiscrimination, VirtualBatchNorm
+from gancourse.judge import load_judge
+from gancourse.mnist import load_mnist5k
+from gancourse.mnist_gans import (LIVE, RULES, TECHNIQUES, VARIANTS, classifier_accuracy,
+                                  judge_samples, labelled_subset, make_digit_gan,
+                                  make_semi_supervised, train_classifier_alone)
+from gancourse.models import ImageMLPDiscriminator, ImageMLPGenerator, count_parameters
+
+
+@pytest.fixture(scope="module")
+def data():
+    return load_mnist5k()
+
+
+def test_every_variant_builds_and_changes_what_it_names(data):
+    assert set(RULES) | set(TECHNIQUES) == set(VARIANTS)
+    base = make_digit_gan("DCGAN", 0, steps=1, data=data, device="cpu")
+    assert isinstance(base.G, DCGANGenerator) and isinstance(base.D, DCGANDiscriminator)
+    assert base.config.lr_g == base.config.lr_d == LIVE["lr"] and base.config.betas[0] == 0.5
+    mods = lambda net, kind: [m for m in net.modules() if isinstance(m, kind)]
+    t = {name: make_digit_gan(name, 0, steps=1, data=data, device="cpu") for name in VARIANTS}
+    assert not mods(t["no batch norm"].G, nn.BatchNorm2d) and mods(base.G, nn.BatchNorm2d)
+    assert mods(t["pooling, not strides"].D, nn.MaxPool2d) and not mods(base.D, nn.MaxPool2d)
+    assert not mods(t["no tanh"].G, nn.Tanh) and mods(base.G, nn.Tanh)
+    assert not mods(t["ReLU in D"].D, nn.LeakyReLU) and mods(t["ReLU in D"].D, nn.ReLU)
+    assert mods(t["minibatch discrimination"].D, MinibatchDiscrimination)
+    assert mods(t["virtual batch norm"].G, VirtualBatchNorm)
+    assert t["feature matching"].config.feature_matching
+    assert t["label smoothing"].config.real_label == 0.9
+    assert t["historical averaging"].config.historical_averaging > 0
+    mlp = t["MLP"]
+    assert isinstance(mlp.G, ImageMLPGenerator) and isinstance(mlp.D, ImageMLPDiscriminator)
+    # "about the same size": within 15 % of the DCGAN's parameters, each player
+    for a, b in ((mlp.G, base.G), (mlp.D, base.D)):
+        assert abs(count_parameters(a) / count_parameters(b) - 1) < 0.3
+    # the same seed gives the same start
+    again = make_digit_gan("DCGAN", 0, steps=1, data=data, device="cpu")
+    assert all(torch.equal(p, q) for p, q in zip(base.G.parameters(), again.G.parameters()))
+    with pytest.raises(ValueError, match="variant must be one of"):
+        make_digit_gan("WGAN", data=data)
+    with pytest.raises(TypeError, match="data must be"):
+        make_digit_gan("DCGAN", data=(data.x_train, data.y_train))
+
+
+def test_the_judge_scores_real_digits_as_the_best_case(data):
+    judge = load_judge("cpu")
+    real = judge_samples(data.x_train[:1000], judge, data)
+    assert real["classes"] == 10 and real["confidence"] > 0.95 and real["fid"] < 10
+    assert sum(real["shares"]) == pytest.approx(1.0)
+    noise = judge_samples(torch.rand(1000, 1, 28, 28) * 2 - 1, judge, data)
+    assert noise["fid"] > 20 * real["fid"]
+
+
+def test_labelled_subset_is_balanced_and_seeded(data):
+    x, y = labelled_subset(data, 10, seed=0)
+    assert x.shape == (100, 1, 28, 28) and np.bincount(y.numpy()).tolist() == [10] * 10
+    x2, _ = labelled_subset(data, 10, seed=0)
+    x3, _ = labelled_subset(data, 10, seed=1)
+    assert torch.equal(x, x2) and not torch.equal(x, x3)
+    with pytest.raises(ValueError, match="per_class"):
+        labelled_subset(data, 0)
+
+
+def test_semi_supervised_trainer_adds_the_labelled_loss(data):
+    t = make_semi_supervised(0, steps=2, data=data, device="cpu")
+    calls = []
+    inner = t.d_extra
+    t.d_extra = lambda trainer: calls.append(1) or inner(trainer)
+    t.train()
+    assert len(calls) == 2 and t.config.feature_matching
+    assert t.D.classify(data.x_test[:5]).shape == (5, 10)
+    net = train_classifier_alone(0, steps=30, data=data, device="cpu")
+    assert classifier_accuracy(net, data) > 0.3  # 100 labels, 30 steps: far above chance
