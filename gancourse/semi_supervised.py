@@ -11,8 +11,9 @@ the GAN's unsupervised loss on unlabelled real and on generated samples:
 
     L = E_labelled[-log p(y | x, y <= K)] + E_real[softplus(-log Z)] + E_fake[softplus(log Z)].
 
-The unlabelled real data shape the classifier's features; the generator (trained by feature
-matching, as in the paper) supplies the "not a digit" examples.
+The unlabelled real data shape the classifier's features; the generator supplies the "not a
+digit" examples. (Salimans et al. train it by feature matching; lecture 07 measures both that
+and the plain non-saturating loss.)
 """
 
 from __future__ import annotations
