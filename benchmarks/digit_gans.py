@@ -153,18 +153,26 @@ def main() -> None:
     semi = [] if "semi-supervised" in args.only else saved.get("semi_supervised", [])
     if "generator" in args.only and not args.smoke:
         save_generator()
+    def save() -> None:  # after every run: an interrupted benchmark keeps what it finished
+        if not args.smoke:
+            path.write_text(json.dumps({"machine": machine(), "live": LIVE, "real": real,
+                                        "runs": runs, "semi_supervised": semi,
+                                        "settings": SEMI_SUPERVISED}, indent=1))
+
     with ProcessPoolExecutor(max_workers=args.workers) as pool:
         for r in pool.map(gan_run, jobs):
             print(f"{r['variant']:<26} seed {r['seed']}: FID {r['fid']:6.1f}, confidence "
                   f"{100 * r['confidence']:.1f}%, {r['classes']} classes, smallest "
                   f"{100 * r['smallest']:.1f}%, {r['seconds']:.0f} s", flush=True)
             runs.append(r)
+            save()
         if "semi-supervised" in args.only:
             for r in pool.map(semi_run, [(s, semi_steps) for s in range(args.seeds)]):
                 print(f"semi-supervised seed {r['seed']}: {100 * r['semi_supervised']:.1f}% "
                       f"(G by feature matching {100 * r['feature_matching']:.1f}%) vs "
                       f"{100 * r['alone']:.1f}% alone", flush=True)
                 semi.append(r)
+                save()
     if args.smoke:
         return
     header = ["variant", "what changes", "steps", "seeds", "judge FID", "confidence %", "classes ≥ 4 %",
@@ -199,8 +207,6 @@ def main() -> None:
                          "that also sees the 4000 unlabelled training digits, its generator "
                          "trained by the non-saturating loss or by feature matching. "
                          f"{SEMI_SUPERVISED}. One CPU thread per run.")
-    path.write_text(json.dumps({"machine": machine(), "live": LIVE, "real": real, "runs": runs,
-                                "semi_supervised": semi, "settings": SEMI_SUPERVISED}, indent=1))
 
 
 if __name__ == "__main__":

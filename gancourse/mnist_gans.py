@@ -123,7 +123,8 @@ def _data(data: MnistSplit | None) -> MnistSplit:
 def _config(seed: int, steps: int, overrides: dict[str, Any], **fields) -> TrainConfig:
     lr = LIVE["lr"]
     values = dict(steps=steps, batch_size=LIVE["batch_size"], lr_g=lr, lr_d=lr,
-                  betas=(0.5, 0.999), seed=seed, progress=False, n_snapshot=1000, **fields)
+                  betas=(0.5, 0.999), seed=seed, progress=False, n_snapshot=1000)
+    values.update(fields)
     values.update(overrides)
     return TrainConfig(**values)
 

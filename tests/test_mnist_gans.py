@@ -76,7 +76,22 @@ def test_semi_supervised_trainer_adds_the_labelled_loss(data):
     inner = t.d_extra
     t.d_extra = lambda trainer: calls.append(1) or inner(trainer)
     t.train()
-    assert len(calls) == 2 and t.config.feature_matching
+    assert len(calls) == 2 and not t.config.feature_matching
+    assert make_semi_supervised(0, steps=1, feature_matching=True, data=data,
+                                device="cpu").config.feature_matching
     assert t.D.classify(data.x_test[:5]).shape == (5, 10)
     net = train_classifier_alone(0, steps=30, data=data, device="cpu")
     assert classifier_accuracy(net, data) > 0.3  # 100 labels, 30 steps: far above chance
+
+
+def test_the_saved_generator_makes_digits_and_a_missing_one_says_how(data, tmp_path):
+    from gancourse.mnist_gans import load_digit_generator
+
+    G = load_digit_generator()
+    assert not G.training and G.latent_dim == LIVE["latent_dim"]
+    with torch.no_grad():
+        x = G(torch.randn(1000, G.latent_dim, generator=torch.Generator().manual_seed(0)))
+    report = judge_samples(x, load_judge("cpu"), data)
+    assert report["classes"] == 10 and report["confidence"] > 0.7 and report["fid"] < 150
+    with pytest.raises(FileNotFoundError, match="digit_gans.py --only generator"):
+        load_digit_generator(tmp_path / "none.pt")

@@ -35,6 +35,7 @@ PROBE = textwrap.dedent("""
     from gancourse.grading.checks import load_registry
     from gancourse.judge import load_judge
     from gancourse.mnist import load_mnist5k
+    from gancourse.mnist_gans import load_digit_gans_benchmark, load_digit_generator
     from gancourse.results import load_results
 
     device = gc.setup(seed=0, verbose=False)
@@ -49,6 +50,8 @@ PROBE = textwrap.dedent("""
         "digits_train": len(load_digits_split().x_train),
         "mnist_train": len(load_mnist5k().x_train),
         "judge_accuracy": load_judge(device="cpu").test_accuracy,
+        "digit_generator": load_digit_generator().latent_dim,
+        "digit_gan_runs": len(load_digit_gans_benchmark()["runs"]),
         "steps": trainer.step,
         "exercises": sorted(registry.exercises),
         "opened_in_checkout": opened,
@@ -95,6 +98,7 @@ def test_the_wheel_works_in_a_clean_venv_without_the_checkout(installed):
     assert got["cgan_runs"] == len(load_cgan_benchmark()["runs"]) > 0
     assert got["collapse_runs"] == len(load_results("collapse")["runs"]) > 0
     assert got["judge_accuracy"] >= 0.97
+    assert got["digit_generator"] == 32 and got["digit_gan_runs"] > 0
     assert got["digits_train"] > 1000 and got["mnist_train"] == 4000 and got["steps"] == 3
     assert got["exercises"] == sorted(load_registry().exercises)
 
@@ -114,7 +118,8 @@ def test_every_saved_result_a_notebook_loads_is_package_data():
 
     from gancourse.results import RESULTS_DIR
 
-    names = {"toy2d", "cgan_digits"}  # load_benchmark() and load_cgan_benchmark()
+    # load_benchmark(), load_cgan_benchmark() and load_digit_gans_benchmark()
+    names = {"toy2d", "cgan_digits", "digit_gans"}
     for folder in ("lectures", "solutions"):
         for source in (ROOT / folder).glob("[0-9]*.py"):
             names |= set(re.findall(r'load_results\("(\w+)"', source.read_text()))
@@ -122,4 +127,5 @@ def test_every_saved_result_a_notebook_loads_is_package_data():
     assert RESULTS_DIR == ROOT / "gancourse" / "data"
     missing = sorted(n for n in names if not (RESULTS_DIR / f"{n}.json").is_file())
     assert not missing, missing
+    assert (RESULTS_DIR / "dcgan_digits.pt").is_file()  # load_digit_generator(), exercise 07.6
     assert 'gancourse = ["data/*.json"' in (ROOT / "pyproject.toml").read_text()
