@@ -95,3 +95,10 @@ def test_the_saved_generator_makes_digits_and_a_missing_one_says_how(data, tmp_p
     assert report["classes"] == 10 and report["confidence"] > 0.7 and report["fid"] < 150
     with pytest.raises(FileNotFoundError, match="digit_gans.py --only generator"):
         load_digit_generator(tmp_path / "none.pt")
+
+
+def test_judge_samples_clips_what_a_generator_without_tanh_makes(data):
+    judge = load_judge("cpu")
+    x = data.x_test[:200]
+    wide = judge_samples(3 * x, judge, data)  # pixels in [-3, 3]
+    assert wide == judge_samples((3 * x).clamp(-1, 1), judge, data)
