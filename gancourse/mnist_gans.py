@@ -48,8 +48,8 @@ __all__ = ["LIVE", "SEMI_SUPERVISED", "Variant", "VARIANTS", "RULES", "TECHNIQUE
            "classifier_accuracy", "load_digit_generator", "load_digit_gans_benchmark",
            "PRESENT_SHARE"]
 
-# The lecture's live budget: about 46 s of training on two CPU cores (30 ms a step,
-# benchmarks/results/dcgan_step_time.md).
+# The lecture's live budget: about 70 s of training on one CPU thread, 46 s on two (46 and
+# 30 ms a step: benchmarks/results/dcgan_step_time.md).
 LIVE = {"latent_dim": 32, "base": 16, "batch_size": 64, "lr": 4e-3, "steps": 1500}
 # The semi-supervised comparison: labels per class, and steps for both networks.
 SEMI_SUPERVISED = {"per_class": 10, "steps": 1500}

@@ -47,9 +47,9 @@ from gancourse.upsampling import (adjoint_inner_products, checkerboard_share, co
                                   transposed_output_size)
 from gancourse.widgets import LatentExplorer, RuleSwitch
 
-# Convolutions on 28x28 images are big enough to share between two threads (the toys' small
-# MLPs were fastest on one).
-device = gc.setup(seed=0, threads=2)
+# One CPU thread unless GANCOURSE_THREADS says more: on two cores, GANCOURSE_THREADS=2 makes
+# this lecture's convolutions about 1.5 times faster (benchmarks/results/dcgan_step_time.md).
+device = gc.setup(seed=0)
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 1. Real digits, and a judge
@@ -205,9 +205,10 @@ assert D_demo(demo).shape == (5, 1)
 # `make_digit_gan("DCGAN", seed)` builds these networks and the course's one training loop
 # (`GANTrainer`, the same Algorithm 1 as lectures 02–06) on the 4000 training digits:
 # non-saturating loss, batch 64, Adam with $\beta_1 = 0.5$ and a learning rate of
-# 4·10⁻³, twenty times the paper's 2·10⁻⁴, because our budget is only 1500 steps: about 30 ms
-# each on two CPU cores, under a minute in all (`benchmarks/results/dcgan_step_time.md`), and
-# seconds on a GPU. Then the judge looks at 1000 samples.
+# 4·10⁻³, twenty times the paper's 2·10⁻⁴, because our budget is only 1500 steps: about 46 ms
+# each on one CPU thread, 30 ms on two (`GANCOURSE_THREADS=2`), so 70 s or 46 s in all
+# (`benchmarks/results/dcgan_step_time.md`), and seconds on a GPU. Then the judge looks at
+# 1000 samples.
 
 # %% slideshow={"slide_type": "subslide"}
 trainer = make_digit_gan("DCGAN", seed=0, data=data, device=device, progress=True)
