@@ -212,7 +212,14 @@ assert D_demo(demo).shape == (5, 1)
 
 # %% slideshow={"slide_type": "subslide"}
 trainer = make_digit_gan("DCGAN", seed=0, data=data, device=device, progress=True)
-trainer.train()
+half = LIVE["steps"] // 2
+trainer.train(half)  # the first half; the next cell trains the second
+fig, ax = plt.subplots(figsize=(8, 1.6))
+show_digits(ax, trainer.sample(12).numpy(), 1, 12, f"after {trainer.step} steps")
+plt.show()
+
+# %% slideshow={"slide_type": "subslide"}
+trainer.train(LIVE["steps"] - half)
 samples = trainer.sample(1000)
 live = judge_samples(samples, judge, data)
 print(f"{trainer.step} steps in {trainer.history.seconds:.0f} s on {device}")
