@@ -45,6 +45,7 @@ def gan_run(job: tuple[str, int, int]) -> dict:
     from gancourse.mnist import load_mnist5k
     from gancourse.mnist_gans import judge_samples, make_digit_gan
     from gancourse.models import count_parameters
+    from gancourse.results import pack_bytes
 
     variant, seed, steps = job
     torch.set_num_threads(1)
@@ -56,7 +57,7 @@ def gan_run(job: tuple[str, int, int]) -> dict:
     x = trainer.sample(1000)
     grid = ((x[:36, 0] + 1) * 127.5).round().clamp(0, 255).to(torch.uint8)  # for the widget
     return {"variant": variant, "seed": seed, "seconds": seconds, "steps": trainer.step,
-            "samples": grid.tolist(),
+            "samples": pack_bytes(grid.numpy()),
             "parameters_g": count_parameters(trainer.G),
             "parameters_d": count_parameters(trainer.D),
             **judge_samples(x, load_judge("cpu"), data)}

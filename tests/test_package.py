@@ -129,3 +129,17 @@ def test_every_saved_result_a_notebook_loads_is_package_data():
     assert not missing, missing
     assert (RESULTS_DIR / "dcgan_digits.pt").is_file()  # load_digit_generator(), exercise 07.6
     assert 'gancourse = ["data/*.json"' in (ROOT / "pyproject.toml").read_text()
+
+
+def test_packed_bytes_round_trip_and_name_bad_input():
+    import numpy as np
+
+    from gancourse.results import pack_bytes, unpack_bytes
+
+    a = np.arange(2 * 3 * 4, dtype=np.uint8).reshape(2, 3, 4)
+    packed = json.loads(json.dumps(pack_bytes(a)))  # through JSON, as saved
+    assert np.array_equal(unpack_bytes(packed), a) and packed["shape"] == [2, 3, 4]
+    with pytest.raises(ValueError, match="uint8"):
+        pack_bytes(a.astype(np.float32))
+    with pytest.raises(ValueError, match="packed"):
+        unpack_bytes([1, 2])

@@ -252,10 +252,11 @@ def test_latent_explorer_walks_between_two_codes():
 
 
 def test_rule_switch_shows_the_saved_run_asked_for():
+    from gancourse.results import pack_bytes
     from gancourse.widgets import RuleSwitch
 
     grid = np.zeros((36, 28, 28), dtype=np.uint8)
-    runs = [{"variant": v, "seed": s, "samples": (grid + 255 * s).tolist(), "fid": 10.0 * s,
+    runs = [{"variant": v, "seed": s, "samples": pack_bytes(grid + 255 * s), "fid": 10.0 * s,
              "confidence": 0.9, "classes": 10, "smallest": 0.05}
             for v in ("DCGAN", "no tanh") for s in (0, 1)]
     e = RuleSwitch({"runs": runs, "real": {"fid": 4.0}})

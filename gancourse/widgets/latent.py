@@ -18,6 +18,7 @@ from matplotlib.patches import Rectangle
 
 from ..latent import ink, interpolate
 from ..plots import tile_digits
+from ..results import unpack_bytes
 from .base import Explorer
 
 __all__ = ["LatentExplorer", "RuleSwitch"]
@@ -139,7 +140,7 @@ class RuleSwitch(Explorer):
         if (variant, seed) not in self.runs:
             raise ValueError(f"no saved run of {variant!r} with seed {seed}")
         run = self.runs[variant, seed]
-        images = np.asarray(run["samples"], dtype=np.float64) / 127.5 - 1
+        images = unpack_bytes(run["samples"]).astype(np.float64) / 127.5 - 1
         return {"images": images, "fid": run["fid"], "confidence": run["confidence"],
                 "classes": run["classes"], "smallest": run["smallest"]}
 
