@@ -46,6 +46,7 @@ from .training import GANTrainer, TrainConfig
 __all__ = ["LIVE", "SEMI_SUPERVISED", "Variant", "VARIANTS", "RULES", "TECHNIQUES", "make_digit_gan",
            "judge_samples", "labelled_subset", "make_semi_supervised", "train_classifier_alone",
            "classifier_accuracy", "load_digit_generator", "load_digit_gans_benchmark",
+           "saved_scores", "compare_saved", "print_saved_table",
            "PRESENT_SHARE"]
 
 # The lecture's live budget: about 70 s of training on one CPU thread, 46 s on two (46 and
@@ -255,6 +256,42 @@ def load_digit_generator(path: str | Path | None = None,
     G = DCGANGenerator(LIVE["latent_dim"], 28, base=LIVE["base"])
     G.load_state_dict(torch.load(path, map_location="cpu", weights_only=True))
     return G.to(device if device is not None else "cpu").eval()
+
+
+def saved_scores(benchmark: dict[str, Any], variant: str, key: str = "fid") -> np.ndarray:
+    """One score of every saved run (seed) of ``variant`` in a benchmark."""
+    values = [r[key] for r in benchmark["runs"] if r["variant"] == variant]
+    if not values:
+        raise ValueError(f"variant {variant!r} has no saved runs")
+    return np.array(values, dtype=float)
+
+
+def compare_saved(benchmark: dict[str, Any], variant: str, reference: str = "DCGAN",
+                  key: str = "fid") -> tuple[float, float, str]:
+    """Mean difference of ``variant`` to ``reference`` over seeds, its (Welch) standard error,
+    and a verdict for FID-like scores (lower is better): "worse" or "better" beyond two
+    standard errors, else "within noise"."""
+    a, b = saved_scores(benchmark, variant, key), saved_scores(benchmark, reference, key)
+    diff = float(a.mean() - b.mean())
+    se = float(np.sqrt(a.var(ddof=1) / len(a) + b.var(ddof=1) / len(b)))
+    verdict = "worse" if diff > 2 * se else ("better" if diff < -2 * se else "within noise")
+    return diff, se, verdict
+
+
+def print_saved_table(benchmark: dict[str, Any], names: list[str]) -> None:
+    """Mean ± sd over seeds of FID and confidence, classes, parameters and seconds per run."""
+    print(f"{'variant':<26}{'judge FID':>16}{'confidence %':>15}{'classes':>9}"
+          f"{'params G / D':>17}{'s / run':>9}")
+    for name in names:
+        f = saved_scores(benchmark, name)
+        c = 100 * saved_scores(benchmark, name, "confidence")
+        first = next(r for r in benchmark["runs"] if r["variant"] == name)
+        print(f"{name:<26}{f.mean():9.1f} ± {f.std(ddof=1):4.1f}{c.mean():9.1f} ± "
+              f"{c.std(ddof=1):3.1f}{saved_scores(benchmark, name, 'classes').mean():9.1f}"
+              f"{first['parameters_g']:>9,} / {first['parameters_d']:<7,}"
+              f"{saved_scores(benchmark, name, 'seconds').mean():7.0f}")
+    real = benchmark["real"]
+    print(f"{'real training digits':<26}{real['fid']:9.1f}{100 * real['confidence']:15.1f}")
 
 
 def load_digit_gans_benchmark(path: str | Path | None = None) -> dict[str, Any]:

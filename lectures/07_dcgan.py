@@ -39,8 +39,9 @@ from gancourse.dcgan import DCGANDiscriminator, DCGANGenerator
 from gancourse.judge import load_judge
 from gancourse.latent import attribute_direction, ink, interpolate, label_switches, step_lengths
 from gancourse.mnist import load_mnist5k
-from gancourse.mnist_gans import (LIVE, PRESENT_SHARE, RULES, TECHNIQUES, judge_samples,
-                                  load_digit_gans_benchmark, make_digit_gan)
+from gancourse.mnist_gans import (LIVE, PRESENT_SHARE, RULES, TECHNIQUES, compare_saved,
+                                  judge_samples, load_digit_gans_benchmark, make_digit_gan,
+                                  print_saved_table, saved_scores)
 from gancourse.models import count_parameters
 from gancourse.plots import show_digits
 from gancourse.upsampling import (adjoint_inner_products, checkerboard_share, conv_output_size,
@@ -347,28 +348,8 @@ plt.show()
 
 # %% slideshow={"slide_type": "subslide"}
 bench = load_digit_gans_benchmark()
-runs = bench["runs"]
-
-
-def scores(variant, key="fid"):
-    return np.array([r[key] for r in runs if r["variant"] == variant])
-
-
-def table(names):
-    print(f"{'variant':<26}{'judge FID':>16}{'confidence %':>15}{'classes':>9}"
-          f"{'params G / D':>17}{'s / run':>9}")
-    for name in names:
-        f, c = scores(name), 100 * scores(name, "confidence")
-        first = next(r for r in runs if r["variant"] == name)
-        print(f"{name:<26}{f.mean():9.1f} ± {f.std(ddof=1):4.1f}{c.mean():9.1f} ± "
-              f"{c.std(ddof=1):3.1f}{scores(name, 'classes').mean():9.1f}"
-              f"{first['parameters_g']:>9,} / {first['parameters_d']:<7,}"
-              f"{scores(name, 'seconds').mean():7.0f}")
-    print(f"{'real training digits':<26}{bench['real']['fid']:9.1f}"
-          f"{100 * bench['real']['confidence']:15.1f}")
-
-
-table(["DCGAN", "MLP", "MLP, same seconds"])
+scores = lambda name, key="fid": saved_scores(bench, name, key)  # noqa: E731 (a short name)
+print_saved_table(bench, ["DCGAN", "MLP", "MLP, same seconds"])
 dcgan_fid = scores("DCGAN")
 mlp_fid = np.concatenate([scores("MLP"), scores("MLP, same seconds")])
 # Claims, over 3 seeds: every DCGAN run beats every MLP run on the judge's FID by more than a
@@ -384,20 +365,12 @@ assert (scores("DCGAN", "classes") == 10).all() and (scores("MLP", "classes") < 
 # damage. (Removing batch norm also gives the generator's layers back their biases.)
 
 # %% slideshow={"slide_type": "subslide"}
-table(RULES)
-
-
-def versus_dcgan(name):
-    """FID difference to the DCGAN and its standard error (Welch), from the seeds."""
-    a, b = scores(name), dcgan_fid
-    return a.mean() - b.mean(), np.sqrt(a.var(ddof=1) / len(a) + b.var(ddof=1) / len(b))
-
+print_saved_table(bench, RULES)
 
 print("\nFID minus the DCGAN's, with its standard error over seeds:")
 verdict = {}
 for name in RULES[1:]:
-    diff, se = versus_dcgan(name)
-    verdict[name] = "worse" if diff > 2 * se else ("better" if diff < -2 * se else "within noise")
+    diff, se, verdict[name] = compare_saved(bench, name)
     print(f"  {name:<22}{diff:+8.1f} ± {se:5.1f}   {verdict[name]}")
 pool_time = scores("pooling, not strides", "seconds").mean() / scores("DCGAN", "seconds").mean()
 print(f"\npooling: {pool_time:.1f} times the DCGAN's seconds per run")
@@ -442,11 +415,10 @@ assert pool_time > 1.5
 #   others in its batch.
 
 # %% slideshow={"slide_type": "subslide"}
-table(TECHNIQUES)
+print_saved_table(bench, TECHNIQUES)
 print("\nFID minus the DCGAN's, with its standard error over seeds:")
 for name in TECHNIQUES[1:]:
-    diff, se = versus_dcgan(name)
-    verdict[name] = "worse" if diff > 2 * se else ("better" if diff < -2 * se else "within noise")
+    diff, se, verdict[name] = compare_saved(bench, name)
     print(f"  {name:<26}{diff:+8.1f} ± {se:5.1f}   {verdict[name]}")
 mbd = scores("minibatch discrimination")
 vbn_time = scores("virtual batch norm", "seconds").mean() / scores("DCGAN", "seconds").mean()

@@ -102,3 +102,17 @@ def test_judge_samples_clips_what_a_generator_without_tanh_makes(data):
     x = data.x_test[:200]
     wide = judge_samples(3 * x, judge, data)  # pixels in [-3, 3]
     assert wide == judge_samples((3 * x).clamp(-1, 1), judge, data)
+
+
+def test_saved_comparisons_against_a_hand_computation():
+    from gancourse.mnist_gans import compare_saved, saved_scores
+
+    bench = {"runs": [{"variant": "DCGAN", "fid": f} for f in (10.0, 12.0, 14.0)]
+             + [{"variant": "X", "fid": f} for f in (30.0, 31.0, 32.0)]
+             + [{"variant": "Y", "fid": f} for f in (9.0, 13.0, 17.0)]}
+    assert saved_scores(bench, "X").tolist() == [30.0, 31.0, 32.0]
+    diff, se, verdict = compare_saved(bench, "X")
+    assert diff == pytest.approx(19.0) and se == pytest.approx(np.sqrt(4 / 3 + 1 / 3))
+    assert verdict == "worse" and compare_saved(bench, "Y")[2] == "within noise"
+    with pytest.raises(ValueError, match="no saved runs"):
+        saved_scores(bench, "Z")
