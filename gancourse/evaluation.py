@@ -16,6 +16,9 @@ in float64 on the CPU and in chunks, so 10 000 x 10 000 pairs take seconds and l
 * :func:`density_coverage` -- Naeem et al. (2020): density counts how many real k-NN balls hold
   each fake point (/k), coverage the share of real balls that hold at least one fake.
 * :func:`inception_score` -- Salimans et al. (2016): exp E_x KL(p(y|x) || p(y)), in [1, K].
+* :func:`nearest_distances` -- each sample's distance to its nearest training point: a
+  generator that copies its training data sits far closer to it than held-out real data do.
+* :func:`all_metrics` -- every metric above for one pair of sets, in one dictionary.
 """
 
 from __future__ import annotations
@@ -25,7 +28,8 @@ import math
 import numpy as np
 
 __all__ = ["fid", "gaussian_frechet", "kid", "precision_recall", "density_coverage",
-           "inception_score", "knn_radii"]
+           "inception_score", "knn_radii", "nearest_distances", "expected_coverage",
+           "all_metrics"]
 
 _CHUNK = 2048  # rows per block of pairwise distances: 2048 x 10 000 float64 = 160 MB at most
 
@@ -180,6 +184,23 @@ def density_coverage(real, fake, k: int = 5) -> tuple[float, float]:
     return density, coverage
 
 
+def expected_coverage(n_real: int, n_fake: int, k: int = 5) -> float:
+    """Coverage's expected value when real and fake come from one continuous distribution.
+
+    A real point is uncovered when its k nearest neighbours among the other n_real - 1 real
+    and the n_fake fake points are all real; by exchangeability that has probability
+    C(n_real - 1, k) / C(n_real - 1 + n_fake, k) (Naeem et al. 2020): about 1 - 2^-k when
+    the two sets are the same size.
+    """
+    for value, name in ((n_real, "n_real"), (n_fake, "n_fake"), (k, "k")):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ValueError(f"{name} must be a whole number >= 1, got {value!r}")
+    if k >= n_real:
+        raise ValueError(f"k must be smaller than n_real ({n_real}), got {k}")
+    uncovered = math.prod((n_real - 1 - i) / (n_real - 1 + n_fake - i) for i in range(k))
+    return 1.0 - uncovered
+
+
 def inception_score(probabilities, splits: int = 1) -> float:
     """exp( E_x KL(p(y|x) || p(y)) ) of class probabilities (n, K); between 1 and K.
 
@@ -199,3 +220,34 @@ def inception_score(probabilities, splits: int = 1) -> float:
             terms = np.where(part > 0, part * (np.log(part) - np.log(marginal)), 0.0)
         scores.append(math.exp(float(terms.sum(1).mean())))
     return float(np.mean(scores))
+
+
+def nearest_distances(samples, reference) -> np.ndarray:
+    """Euclidean distance from each row of ``samples`` (n, d) to its nearest row of
+    ``reference`` (m, d): (n,). For memorisation, ``reference`` is the training data."""
+    x, ref = _features(samples, "samples"), _features(reference, "reference")
+    if x.shape[1] != ref.shape[1]:
+        raise ValueError(f"samples and reference must have the same dimension, got "
+                         f"{x.shape[1]} and {ref.shape[1]}")
+    out = np.empty(len(x))
+    for i in range(0, len(x), _CHUNK):
+        out[i:i + _CHUNK] = _distances_to(x[i:i + _CHUNK], ref).min(1)
+    return out
+
+
+def all_metrics(real, fake, probabilities=None, *, k_pr: int = 3, k_dc: int = 5,
+                kid_subsets: int = 10, kid_subset_size: int = 1000) -> dict[str, float]:
+    """Every metric of this module for one pair of feature sets, in one dictionary.
+
+    Keys: ``fid``, ``kid`` and ``kid_se``, ``precision`` and ``recall`` (k = ``k_pr``),
+    ``density`` and ``coverage`` (k = ``k_dc``), and ``inception_score`` when the fake
+    samples' class ``probabilities`` are given.
+    """
+    r, f = _pair(real, fake, min_rows=max(k_pr, k_dc) + 1)
+    out = {"fid": fid(r, f)}
+    out["kid"], out["kid_se"] = kid(r, f, subsets=kid_subsets, subset_size=kid_subset_size)
+    out["precision"], out["recall"] = precision_recall(r, f, k_pr)
+    out["density"], out["coverage"] = density_coverage(r, f, k_dc)
+    if probabilities is not None:
+        out["inception_score"] = inception_score(probabilities)
+    return out

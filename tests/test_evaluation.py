@@ -144,3 +144,18 @@ def test_inception_score_bounds():
 def test_bad_input_names_the_argument(call, match):
     with pytest.raises(ValueError, match=match):
         call()
+
+
+def test_all_metrics_is_each_metric_once():
+    rng = np.random.default_rng(3)
+    real, fake = rng.normal(size=(300, 4)), rng.normal(0.5, 1.0, size=(200, 4))
+    probs = rng.dirichlet(np.ones(10), size=200)
+    out = ev.all_metrics(real, fake, probs, k_pr=4, k_dc=6, kid_subsets=5, kid_subset_size=100)
+    assert out["fid"] == ev.fid(real, fake)
+    assert (out["kid"], out["kid_se"]) == ev.kid(real, fake, subsets=5, subset_size=100)
+    assert (out["precision"], out["recall"]) == ev.precision_recall(real, fake, 4)
+    assert (out["density"], out["coverage"]) == ev.density_coverage(real, fake, 6)
+    assert out["inception_score"] == ev.inception_score(probs)
+    assert "inception_score" not in ev.all_metrics(real, fake)
+    with pytest.raises(ValueError, match="fake needs at least 6 samples"):
+        ev.all_metrics(real, fake[:5])

@@ -267,3 +267,17 @@ def test_rule_switch_shows_the_saved_run_asked_for():
     assert "no tanh, seed 1" in e.ax.get_title() and "judge FID" in e.readout_html.value
     with pytest.raises(ValueError, match="no saved run"):
         e.result_at(variant="MLP")
+
+
+def test_metrics_toy_explorer_scores_what_its_sliders_make():
+    from gancourse.metric_toys import toy_report, toy_samples
+    from gancourse.widgets import MetricsToyExplorer
+
+    w = MetricsToyExplorer(n=400, seed=3)
+    w.controls["modes_kept"].value = 3
+    w.controls["noise"].value = 2.0
+    want = toy_report(toy_samples(400, seed=3), toy_samples(400, 3, 2.0, seed=4))
+    assert {k: w.result[k] for k in want} == want
+    np.testing.assert_array_equal(w.fake_dots.get_offsets(), w.result["fake"])
+    assert w.result["modes"] == 3 and "modes (of 8)" in w.readout_html.value
+    assert w.n_updates == 3  # one at start, one per slider move

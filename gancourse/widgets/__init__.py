@@ -10,9 +10,10 @@ from .disjoint import DisjointExplorer
 from .gan_game import GameExplorer
 from .gaussian_fit import GaussianFitExplorer
 from .latent import LatentExplorer, RuleSwitch
+from .metrics import MetricsToyExplorer
 from .snapshots import SnapshotExplorer
 from .transport import TransportExplorer
 
 __all__ = ["Explorer", "GaussianFitExplorer", "GameExplorer", "DisjointExplorer",
            "SnapshotExplorer", "TransportExplorer", "DigitExplorer", "LatentExplorer",
-           "RuleSwitch"]
+           "RuleSwitch", "MetricsToyExplorer"]
