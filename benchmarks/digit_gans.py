@@ -1,7 +1,7 @@
 """GANs on MNIST-5k's real 28x28 digits, judged: lecture 07's saved tables.
 
 Three tables, every row over seeds on the same budget (gancourse.mnist_gans.LIVE: the lecture's
-small DCGAN, 1500 generator steps of batch 64):
+small DCGAN, 1000 generator steps of batch 64):
 
 * rules -- the DCGAN, each of Radford et al.'s rules removed in turn, and an MLP GAN of about
   the same size;
@@ -36,11 +36,15 @@ from common import DATA, machine, save_table
 from gancourse.mnist_gans import LIVE, RULES, SEMI_SUPERVISED, TECHNIQUES, VARIANTS
 
 TABLES = ("rules", "techniques", "semi-supervised", "generator")
+TRACE_POINTS = 10  # judged stops along each run
 
 
 def gan_run(job: tuple[str, int, int]) -> dict:
     import torch
 
+    import numpy as np
+
+    from gancourse.evaluation import all_metrics, fid
     from gancourse.judge import load_judge
     from gancourse.mnist import load_mnist5k
     from gancourse.mnist_gans import judge_samples, make_digit_gan
@@ -50,17 +54,29 @@ def gan_run(job: tuple[str, int, int]) -> dict:
     variant, seed, steps = job
     torch.set_num_threads(1)
     data = load_mnist5k()
+    judge = load_judge("cpu")
+    real = judge.features(data.x_test)
     trainer = make_digit_gan(variant, seed, steps=steps or None, data=data, device="cpu")
-    start = time.perf_counter()
-    trainer.train()
-    seconds = time.perf_counter() - start
+    # TRACE_POINTS stops on the way: D's loss (mean of the steps since the last stop) and the
+    # judge's FID of 1000 samples, for lecture 08 (is D's loss a measure of quality?)
+    total, trace, seconds = trainer.config.steps, [], 0.0
+    points = min(TRACE_POINTS, total)
+    for stop in range(1, points + 1):
+        start = time.perf_counter()
+        trainer.train(stop * total // points - trainer.step)
+        seconds += time.perf_counter() - start
+        window = trainer.history.d_loss[(stop - 1) * total // points:]
+        trace.append({"step": trainer.step, "d_loss": float(np.mean(window)),
+                      "fid": fid(real, judge.features(trainer.sample(1000).clamp(-1, 1)))})
     x = trainer.sample(1000)
     grid = ((x[:36, 0] + 1) * 127.5).round().clamp(0, 255).to(torch.uint8)  # for the widget
+    clipped = x.clamp(-1, 1)
+    metrics = all_metrics(real, judge.features(clipped), judge.probabilities(clipped).numpy())
     return {"variant": variant, "seed": seed, "seconds": seconds, "steps": trainer.step,
             "samples": pack_bytes(grid.numpy()),
             "parameters_g": count_parameters(trainer.G),
-            "parameters_d": count_parameters(trainer.D),
-            **judge_samples(x, load_judge("cpu"), data)}
+            "parameters_d": count_parameters(trainer.D), "trace": trace, "metrics": metrics,
+            **judge_samples(x, judge, data)}
 
 
 def semi_run(job: tuple[int, int]) -> dict:

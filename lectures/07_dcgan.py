@@ -49,7 +49,7 @@ from gancourse.upsampling import (adjoint_inner_products, checkerboard_share, co
 from gancourse.widgets import LatentExplorer, RuleSwitch
 
 # One CPU thread unless GANCOURSE_THREADS says more: on two cores, GANCOURSE_THREADS=2 makes
-# this lecture's convolutions about 1.5 times faster (benchmarks/results/dcgan_step_time.md).
+# this lecture's training about a fifth faster (benchmarks/results/dcgan_step_time.md).
 device = gc.setup(seed=0)
 
 # %% [markdown] slideshow={"slide_type": "slide"}
@@ -206,8 +206,8 @@ assert D_demo(demo).shape == (5, 1)
 # `make_digit_gan("DCGAN", seed)` builds these networks and the course's one training loop
 # (`GANTrainer`, the same Algorithm 1 as lectures 02–06) on the 4000 training digits:
 # non-saturating loss, batch 64, Adam with $\beta_1 = 0.5$ and a learning rate of
-# 4·10⁻³, twenty times the paper's 2·10⁻⁴, because our budget is only 1500 steps: about 46 ms
-# each on one CPU thread, 30 ms on two (`GANCOURSE_THREADS=2`), so 70 s or 46 s in all
+# 4·10⁻³, twenty times the paper's 2·10⁻⁴, because our budget is only 1000 steps: about 43 ms
+# each on one CPU thread, 35 ms on two (`GANCOURSE_THREADS=2`), so 43 s or 35 s in all
 # (`benchmarks/results/dcgan_step_time.md`), and seconds on a GPU. Then the judge looks at
 # 1000 samples.
 
@@ -228,11 +228,13 @@ print(f"judge: confidence {100 * live['confidence']:.1f}% (real digits "
       f"{100 * real['confidence']:.1f}%), FID {live['fid']:.0f} (real {real['fid']:.1f})")
 print("share of each label %:", " ".join(f"{k}:{100 * s:.1f}" for k, s in
                                           enumerate(live["shares"])))
-# Claims: the judge is confident about most samples; every digit is there, none below 4 % of
-# the samples (all ten at 10 % would be perfect balance). The margins hold over seeds and
-# float paths (benchmarks/results/digit_gans_rules.md, the DCGAN row, and the worst seed).
+# Claims: the judge is confident about most samples, and every digit is there -- none below
+# 2 % of the samples (all ten at 10 % would be perfect balance). One run is one draw: the
+# saved runs' smallest share is 5.4-6.2 % over three seeds (benchmarks/results/
+# digit_gans_rules.md), and this very seed gave 3.8 % with two threads' rounding, so the
+# 4 % of the saved tables' "classes" column is a claim about seeds, not about this run.
 assert live["confidence"] > 0.7
-assert live["classes"] == 10 and live["smallest"] >= PRESENT_SHARE
+assert live["smallest"] >= 0.02
 
 fig, ax = plt.subplots(figsize=(8, 4.2))
 show_digits(ax, samples[:60].numpy(), 5, 12, f"DCGAN after {trainer.step} steps (seed 0)")
@@ -341,7 +343,7 @@ plt.show()
 #
 # One run of a GAN is one draw from a chaotic process: another seed, or another CPU's rounding,
 # sends it elsewhere. So the comparisons below are over 3 seeds on the same budget, run by
-# `benchmarks/digit_gans.py` (about 40 minutes on two CPU cores; its tables, with the machine
+# `benchmarks/digit_gans.py` (about half an hour on two CPU cores; its tables, with the machine
 # and the command, are in `benchmarks/results/`) and loaded here. First the DCGAN against an
 # MLP GAN of about the same size: a fully connected generator 32 → 72 → 784 with tanh, and a
 # discriminator 784 → 16 → 1.
@@ -353,7 +355,7 @@ print_saved_table(bench, ["DCGAN", "MLP", "MLP, same seconds"])
 dcgan_fid = scores("DCGAN")
 mlp_fid = np.concatenate([scores("MLP"), scores("MLP, same seconds")])
 # Claims, over 3 seeds: every DCGAN run beats every MLP run on the judge's FID by more than a
-# factor of two -- at the same number of steps, and with twelve times the steps (about the
+# factor of two -- at the same number of steps, and with nine times the steps (about the
 # DCGAN's seconds); every DCGAN run shows all ten digits, no MLP run at the same steps does.
 assert dcgan_fid.max() * 2 < mlp_fid.min()
 assert (scores("DCGAN", "classes") == 10).all() and (scores("MLP", "classes") < 10).all()
@@ -374,23 +376,24 @@ for name in RULES[1:]:
     print(f"  {name:<22}{diff:+8.1f} ± {se:5.1f}   {verdict[name]}")
 pool_time = scores("pooling, not strides", "seconds").mean() / scores("DCGAN", "seconds").mean()
 print(f"\npooling: {pool_time:.1f} times the DCGAN's seconds per run")
-# Claims, from the saved runs: without tanh G's pixels leave [-1, 1] and its FID is several
-# times worse; the fully connected networks are worse at any budget tried; without batch norm,
+# Claims, from the saved runs: without tanh G's pixels leave [-1, 1] and its FID is more
+# than twice as bad on every seed; the fully connected networks are worse at any budget tried; without batch norm,
 # with pooling instead of strides, or with ReLU instead of LeakyReLU in D, the change is within
 # the spread of three seeds at this budget -- and pooling costs more time (its 3x3
 # convolutions run at full resolution before each pooling).
 assert verdict["no tanh"] == verdict["MLP"] == verdict["MLP, same seconds"] == "worse"
-assert scores("no tanh").min() > 3 * dcgan_fid.max()
+assert scores("no tanh").min() > 2 * dcgan_fid.max()
 assert all(verdict[name] == "within noise"
            for name in ("no batch norm", "pooling, not strides", "ReLU in D"))
 assert pool_time > 1.5
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # **What the table says.** Two things matter a lot here: the convolutions themselves (an MLP
-# of the same size is far worse, even with twelve times the steps) and the tanh output (the
+# of the same size is far worse, even with nine times the steps) and the tanh output (the
 # data live in $[-1, 1]$; an unbounded output wastes its early steps outside it, and its FID is
-# several times worse). Batch norm, strided convolutions and LeakyReLU make differences smaller
-# than the spread between seeds, in either direction. That is not a refutation of Radford et al.:
+# more than twice as bad). Batch norm, strided convolutions and LeakyReLU make differences
+# within two standard errors of the seeds' spread, in either direction (removing batch norm
+# comes closest to a clear loss, LeakyReLU → ReLU closest to a gain: more seeds would tell). That is not a refutation of Radford et al.:
 # their networks had four or five layers and 64×64 images, where batch norm is what lets a
 # deep generator start at all, and where a learned down-sampling pays. A rule of thumb is a
 # claim about some range of networks; measure it at yours, over seeds, before you rely on it.
@@ -484,7 +487,7 @@ assert (with_fm < with_gan).all() and np.abs(with_fm - alone).max() < 0.05
 # $G$'s attempts it must learn strokes and shapes, and the ten class logits sit on top of those
 # features, where 100 labels alone could only shape them from 100 examples. The paper's choice
 # for $G$, feature matching, gave them their best results after hundreds of epochs over 60 000
-# digits; in our 1500 steps it brings nothing — the samples it makes are further from digits
+# digits; in our 1000 steps it brings nothing — the samples it makes are further from digits
 # (section 8), so the "real versus generated" task teaches $D$ less. Dai et al. (2017) argue
 # that what semi-supervised learning needs from $G$ is not good samples but samples in the
 # gaps between the classes; which generator does that best is a question of budget too.
@@ -526,7 +529,7 @@ switch
 # * A transposed convolution is the adjoint of a convolution (checked to round-off), with side
 #   $(n - 1)s - 2p + k$; a kernel size not divisible by the stride stripes even a constant
 #   input, a checkerboard at half a cycle per pixel, which resize-convolution never makes.
-# * A 62k-parameter DCGAN learns all ten digits in 1500 steps, live; over three seeds it beats
+# * A 62k-parameter DCGAN learns all ten digits in 1000 steps, live; over three seeds it beats
 #   an MLP GAN of the same size by more than a factor of two in FID, even at the same seconds.
 # * Measured over seeds, tanh at G's output and the convolutions matter most at this scale;
 #   batch norm, strides and LeakyReLU are within the seeds' spread. Of Salimans et al.'s

@@ -87,8 +87,9 @@ def test_06_6_fails_when_both_runs_lack_mismatches(capsys):
 
 @pytest.mark.slow
 def test_07_6_fails_for_a_random_direction(capsys):
-    """The same experiment with a random direction of the averaged one's length thickens about
-    as many digits as it thins (0.44-0.82 thicker on seeds 0-4), so the check fails."""
+    """The same experiment with a random direction of the averaged one's length thickens and
+    thins a seed-dependent share (0.31-0.89 thicker, 0.35-0.83 thinner on seeds 0-4; 0.31 and
+    0.63 thicker on seeds 0 and 1), so both checks fail."""
     def random_direction(seed):
         from gancourse.mnist_gans import load_digit_generator
 

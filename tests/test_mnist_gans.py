@@ -10,8 +10,8 @@ from gancourse.dcgan import DCGANDiscriminator, DCGANGenerator
 from gancourse.improved import MinibatchDiscrimination, VirtualBatchNorm
 from gancourse.judge import load_judge
 from gancourse.mnist import load_mnist5k
-from gancourse.mnist_gans import (LIVE, RULES, TECHNIQUES, VARIANTS, classifier_accuracy,
-                                  judge_samples, labelled_subset, make_digit_gan,
+from gancourse.mnist_gans import (LIVE, RULES, TECHNIQUES, VARIANTS, channels_last,
+                                  classifier_accuracy, judge_samples, labelled_subset, make_digit_gan,
                                   make_semi_supervised, train_classifier_alone)
 from gancourse.models import ImageMLPDiscriminator, ImageMLPGenerator, count_parameters
 
@@ -49,6 +49,24 @@ def test_every_variant_builds_and_changes_what_it_names(data):
         make_digit_gan("WGAN", data=data)
     with pytest.raises(TypeError, match="data must be"):
         make_digit_gan("DCGAN", data=(data.x_train, data.y_train))
+
+
+def test_channels_last_keeps_the_function_and_changes_only_the_layout(data):
+    torch.manual_seed(0)
+    G, D = DCGANGenerator(LIVE["latent_dim"], 28, base=8), DCGANDiscriminator(28, base=8)
+    G.eval()
+    z = torch.randn(16, LIVE["latent_dim"])
+    before_g, before_d = G(z), D(data.x_test[:16])
+    assert channels_last(G) is G and channels_last(D) is D
+    conv = [m.weight for m in G.modules() if isinstance(m, nn.ConvTranspose2d)]
+    assert all(w.is_contiguous(memory_format=torch.channels_last) for w in conv)
+    assert not conv[0].is_contiguous()  # (a layer with one channel looks the same either way)
+    torch.testing.assert_close(G(z), before_g, rtol=0, atol=1e-5)
+    torch.testing.assert_close(D(data.x_test[:16]), before_d, rtol=0, atol=1e-5)
+    trainer = make_digit_gan("DCGAN", 0, steps=1, data=data, device="cpu")
+    assert all(m.weight.is_contiguous(memory_format=torch.channels_last)
+               for net in (trainer.G, trainer.D) for m in net.modules()
+               if isinstance(m, (nn.Conv2d, nn.ConvTranspose2d)))
 
 
 def test_the_judge_scores_real_digits_as_the_best_case(data):
@@ -116,3 +134,24 @@ def test_saved_comparisons_against_a_hand_computation():
     assert verdict == "worse" and compare_saved(bench, "Y")[2] == "within noise"
     with pytest.raises(ValueError, match="no saved runs"):
         saved_scores(bench, "Z")
+
+
+def test_the_saved_runs_match_the_settings_they_claim():
+    """Lecture 07's tables and lecture 08's rankings read digit_gans.json: its runs must be
+    those of the current settings (budget, seeds, every variant), each with its trace and
+    every metric, and its numbers must agree with the judge's report they were made with."""
+    from gancourse.mnist_gans import SEMI_SUPERVISED, load_digit_gans_benchmark
+
+    bench = load_digit_gans_benchmark()
+    assert bench["live"] == LIVE and bench["settings"] == SEMI_SUPERVISED
+    for name, v in VARIANTS.items():
+        runs = [r for r in bench["runs"] if r["variant"] == name]
+        assert sorted(r["seed"] for r in runs) == [0, 1, 2], name
+        for r in runs:
+            assert r["steps"] == (v.steps or LIVE["steps"]), name
+            assert [t["step"] for t in r["trace"]][-1] == r["steps"]
+            assert r["trace"][-1]["fid"] == pytest.approx(r["fid"], rel=1e-6)
+            assert set(r["metrics"]) == {"fid", "kid", "kid_se", "precision", "recall",
+                                         "density", "coverage", "inception_score"}
+            assert r["metrics"]["fid"] == pytest.approx(r["fid"], rel=1e-6)
+    assert [r["steps"] for r in bench["semi_supervised"]] == [SEMI_SUPERVISED["steps"]] * 3
