@@ -57,6 +57,12 @@ def _pair(real, fake, min_rows: int = 1) -> tuple[np.ndarray, np.ndarray]:
     return r, f
 
 
+def _above_round_off(eigenvalues: np.ndarray) -> np.ndarray:
+    """Eigenvalues of a symmetric PSD matrix with those within round-off of 0 set to 0."""
+    tol = max(float(eigenvalues.max(initial=0.0)), 0.0) * len(eigenvalues) * np.finfo(float).eps
+    return np.where(eigenvalues > tol, eigenvalues, 0.0)
+
+
 def gaussian_frechet(mu1, cov1, mu2, cov2) -> float:
     """Fréchet (2-Wasserstein squared) distance between N(mu1, cov1) and N(mu2, cov2)."""
     mu1, mu2 = np.atleast_1d(np.asarray(mu1, float)), np.atleast_1d(np.asarray(mu2, float))
@@ -65,13 +71,15 @@ def gaussian_frechet(mu1, cov1, mu2, cov2) -> float:
     if mu2.shape != (d,) or cov1.shape != (d, d) or cov2.shape != (d, d):
         raise ValueError(f"mu1, cov1, mu2, cov2 must have shapes (d,), (d, d), (d,), (d, d); "
                          f"got {mu1.shape}, {cov1.shape}, {mu2.shape}, {cov2.shape}")
-    # cov1^(1/2) from the eigen-decomposition of a symmetric PSD matrix (negative round-off
-    # eigenvalues clipped to 0); then the eigenvalues of cov1^(1/2) cov2 cov1^(1/2), symmetric
+    # cov1^(1/2) from the eigen-decomposition of a symmetric PSD matrix; then the eigenvalues
+    # of cov1^(1/2) cov2 cov1^(1/2), symmetric. Eigenvalues at round-off level are set to 0
+    # first: covariances of network features are often singular (dead units), and the square
+    # roots of their round-off (1e-14 -> 1e-7 each) would add up to a visible error.
     w, v = np.linalg.eigh((cov1 + cov1.T) / 2)
-    root = (v * np.sqrt(np.clip(w, 0, None))) @ v.T
+    root = (v * np.sqrt(_above_round_off(w))) @ v.T
     inner = root @ cov2 @ root
     eig = np.linalg.eigvalsh((inner + inner.T) / 2)
-    trace_sqrt = float(np.sqrt(np.clip(eig, 0, None)).sum())
+    trace_sqrt = float(np.sqrt(_above_round_off(eig)).sum())
     value = float(np.sum((mu1 - mu2) ** 2) + np.trace(cov1) + np.trace(cov2) - 2 * trace_sqrt)
     return max(value, 0.0)
 
