@@ -34,7 +34,8 @@ Floor 4, lecture set-ups
     the named experiments the lectures run: :mod:`gancourse.experiments` (2-D toys),
     :mod:`gancourse.saturation` (02), :mod:`gancourse.parallel_lines` (03),
     :mod:`gancourse.conditional` and :mod:`gancourse.pix2pix` (06), :mod:`gancourse.mnist_gans`
-    (07: GANs on real digits, judged).
+    (07: GANs on real digits, judged), :mod:`gancourse.metric_toys` (08: a ring whose collapse
+    and blur are knobs).
 Floor 5, figures and widgets
     :mod:`gancourse.plots`, :mod:`gancourse.widgets` (the lectures' explorers).
 Floor 6, course tooling (knows notebooks and processes, not GANs)

@@ -17,7 +17,8 @@ FLOORS = {
     2: ["models", "dcgan", "losses", "discriminator_step", "judge", "improved",
         "semi_supervised"],
     3: ["training"],
-    4: ["experiments", "conditional", "saturation", "parallel_lines", "pix2pix", "mnist_gans"],
+    4: ["experiments", "conditional", "saturation", "parallel_lines", "pix2pix", "mnist_gans",
+        "metric_toys"],
     5: ["plots", "widgets"],
     6: ["grading", "publish", "floatpaths", "cli", "__main__"],
 }
