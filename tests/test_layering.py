@@ -13,7 +13,7 @@ FLOORS = {
     0: ["_validation", "device", "seeding", "session", "vocabulary", "results"],
     1: ["distributions", "divergences", "wasserstein", "theory", "least_squares", "likelihood",
         "box_counting", "dynamics", "mode_seeking", "critics", "digits", "mnist", "metrics",
-        "evaluation", "upsampling", "latent"],
+        "evaluation", "upsampling", "latent", "fdivergences"],
     2: ["models", "dcgan", "losses", "discriminator_step", "judge", "improved",
         "semi_supervised"],
     3: ["training"],

@@ -155,3 +155,21 @@ def test_the_saved_runs_match_the_settings_they_claim():
                                          "density", "coverage", "inception_score"}
             assert r["metrics"]["fid"] == pytest.approx(r["fid"], rel=1e-6)
     assert [r["steps"] for r in bench["semi_supervised"]] == [SEMI_SUPERVISED["steps"]] * 3
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA device")
+def test_lecture_07_trains_and_judges_on_cuda(data):
+    """The live DCGAN, its semi-supervised sibling and the saved generator on a GPU."""
+    from gancourse.mnist_gans import load_digit_generator
+
+    trainer = make_digit_gan("DCGAN", 0, steps=20, data=data, device="cuda")
+    trainer.train()
+    assert next(trainer.G.parameters()).is_cuda and trainer.step == 20
+    report = judge_samples(trainer.sample(200), load_judge("cuda"), data)
+    assert 0 <= report["smallest"] <= 1 and np.isfinite(report["fid"])
+    semi = make_semi_supervised(0, steps=5, data=data, device="cuda")
+    semi.train()
+    assert 0 <= classifier_accuracy(semi.D.classifier, data) <= 1
+    G = load_digit_generator(device="cuda")
+    with torch.no_grad():
+        assert G(torch.randn(4, G.latent_dim, device="cuda")).shape == (4, 1, 28, 28)
