@@ -15,10 +15,11 @@ Floor 1, data and maths
     :mod:`gancourse.divergences` (KL, JS), :mod:`gancourse.wasserstein` (earth mover's
     distance and its dual), :mod:`gancourse.theory` (D*, V(G, D), C(G)),
     :mod:`gancourse.least_squares`, :mod:`gancourse.fdivergences` (the f-GAN table),
-    :mod:`gancourse.likelihood`, :mod:`gancourse.metrics` (modes captured, high quality), :mod:`gancourse.evaluation` (FID, KID, precision/recall,
-    density/coverage, Inception Score), :mod:`gancourse.critics`, :mod:`gancourse.dynamics`,
-    :mod:`gancourse.mode_seeking`, :mod:`gancourse.box_counting`, :mod:`gancourse.upsampling`
-    (transposed convolution: sizes, adjoint, checkerboards), :mod:`gancourse.latent` (paths in
+    :mod:`gancourse.likelihood`, :mod:`gancourse.metrics` (modes captured, high quality),
+    :mod:`gancourse.evaluation` (FID, KID, precision/recall, density/coverage, Inception Score),
+    :mod:`gancourse.critics`, :mod:`gancourse.dynamics`, :mod:`gancourse.mode_seeking`,
+    :mod:`gancourse.box_counting`, :mod:`gancourse.upsampling` (transposed convolution: sizes,
+    adjoint, checkerboards), :mod:`gancourse.latent` (paths in
     latent space, averaged-z arithmetic).
 Floor 2, models and losses
     :mod:`gancourse.models` (MLPs; conditional, spectral norm, minibatch-std, packing),

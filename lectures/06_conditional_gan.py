@@ -35,6 +35,7 @@ import gancourse as gc
 from gancourse.conditional import (evaluate_digits, generate, load_cgan_benchmark,
                                    make_digit_cgan, make_ring_cgan, ring_condition_rate)
 from gancourse.digits import DigitClassifier, load_digits_split, within_class_diversity
+from gancourse.evaluation import density_coverage, precision_recall
 from gancourse.pix2pix import mask_lower, sharpness, train_pix2pix
 from gancourse.plots import show_digits
 from gancourse.widgets import DigitExplorer
@@ -156,6 +157,32 @@ fig, ax = plt.subplots(figsize=(8, 6.5))
 show_digits(ax, generate(cgan.G, np.tile(np.arange(10), 8), seed=5).numpy(), 8, 10,
             "G(z | y): column k asks for the digit k")
 plt.show()
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# **A preview of lecture 08.** Diversity is one number per class. Lecture 08's metrics look at
+# the whole cloud of images: *precision* (the share of generated digits that lie near some real
+# one), *recall* (the share of real digits that lie near some generated one), *density* and
+# *coverage* — here in the 64 pixels themselves, against the 450 test digits, for 450
+# generated digits (45 per class), the class averages, and 450 real training digits.
+
+# %% slideshow={"slide_type": "subslide"}
+flat = lambda x: np.asarray(x, dtype=float).reshape(len(x), -1)  # noqa: E731
+test_pixels = flat(digits.x_test)
+clouds = {"conditional GAN": flat(generate(cgan.G, np.repeat(np.arange(10), 45), seed=7)),
+          "class averages": flat(cheat), "real training digits": flat(digits.x_train[:450])}
+cloud_scores = {name: precision_recall(test_pixels, x) + density_coverage(test_pixels, x)
+                for name, x in clouds.items()}
+print(f"{'':<22}{'precision':>10}{'recall':>8}{'density':>9}{'coverage':>10}")
+for name, (p, r, d, c) in cloud_scores.items():
+    print(f"{name:<22}{p:>10.3f}{r:>8.3f}{d:>9.3f}{c:>10.3f}")
+# Claims: the class averages are all "precise" and recall nothing (ten images, each repeated,
+# crowd the densest real regions: density far above 1); the conditional GAN's digits are
+# mostly precise, but its recall stays far below the real digits' -- its samples fill a
+# smaller part of each class than the diversity ratio suggests (lecture 08 explains why
+# recall and coverage can disagree).
+gan_p, gan_r, _, _ = cloud_scores["conditional GAN"]
+assert cloud_scores["class averages"][1] == 0 and cloud_scores["class averages"][2] > 3
+assert gan_p > 0.75 and gan_r < 0.5 < cloud_scores["real training digits"][1]
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 5. Why pairs, and why mismatched pairs
