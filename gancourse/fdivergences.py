@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
+import torch
 
 from ._validation import as_density_on_grid, as_grid
 
@@ -38,89 +39,93 @@ __all__ = ["FDivergence", "F_DIVERGENCES", "f_divergence_on_grid", "variational_
 Array = np.ndarray
 
 
-def _xlogx(u: Array) -> Array:
-    u = np.asarray(u, dtype=float)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(u > 0, u * np.log(np.where(u > 0, u, 1.0)), 0.0)
+Fn = Callable[[torch.Tensor], torch.Tensor]
+
+
+def _numpy_or_torch(fn: Fn, value):
+    """Apply a torch function to a tensor (keeping autograd), or to NumPy input in float64
+    (returning NumPy)."""
+    if isinstance(value, torch.Tensor):
+        return fn(value)
+    return fn(torch.as_tensor(np.asarray(value, dtype=float))).numpy()
 
 
 @dataclass(frozen=True)
 class FDivergence:
-    """One row of the f-GAN table."""
+    """One row of the f-GAN table. Its four functions take NumPy arrays (computed in float64,
+    returned as NumPy) or torch tensors (returned as tensors, differentiable)."""
 
     name: str
-    f: Callable[[Array], Array]  # the generator function, convex, f(1) = 0
-    conjugate: Callable[[Array], Array]  # f*(t)
-    activation: Callable[[Array], Array]  # g_f: R -> dom f*
-    derivative: Callable[[Array], Array]  # f'(u): T*(x) = f'(p(x) / q(x))
-    domain: tuple[float, float]  # dom f* = (low, high), open unless f* is finite at an end
+    _f: Fn  # the generator function, convex, f(1) = 0 (GAN: -log 4)
+    _conjugate: Fn  # f*(t)
+    _activation: Fn  # g_f: R -> dom f*
+    _derivative: Fn  # f'(u): T*(x) = f'(p(x) / q(x))
+    domain: tuple[float, float]  # dom f* = (low, high), open unless closed_domain
     f_at_0: float  # f(0) (lim u -> 0+)
     slope_at_inf: float  # lim_{u -> inf} f(u) / u
     closed_domain: bool = False  # f* is finite at the ends of its domain (total variation)
+
+    def f(self, u):
+        return _numpy_or_torch(self._f, u)
+
+    def conjugate(self, t):
+        return _numpy_or_torch(self._conjugate, t)
+
+    def activation(self, v):
+        return _numpy_or_torch(self._activation, v)
+
+    def derivative(self, u):
+        return _numpy_or_torch(self._derivative, u)
 
     def __repr__(self) -> str:
         return f"FDivergence({self.name!r})"
 
 
-def _softplus(v: Array) -> Array:
-    return np.logaddexp(0.0, v)
-
-
 LOG2 = math.log(2.0)
+_softplus = torch.nn.functional.softplus
+
+
+def _xlogx(u: torch.Tensor) -> torch.Tensor:
+    return torch.xlogy(u, u)
+
 
 F_DIVERGENCES: dict[str, FDivergence] = {
     "kl": FDivergence(
-        "Kullback-Leibler", f=_xlogx,
-        conjugate=lambda t: np.exp(np.asarray(t, float) - 1.0),
-        activation=lambda v: np.asarray(v, float),
-        derivative=lambda u: 1.0 + np.log(u),
+        "Kullback-Leibler", _xlogx, lambda t: torch.exp(t - 1.0), lambda v: v,
+        lambda u: 1.0 + torch.log(u),
         domain=(-math.inf, math.inf), f_at_0=0.0, slope_at_inf=math.inf),
     "reverse_kl": FDivergence(
-        "reverse Kullback-Leibler", f=lambda u: -np.log(u),
-        conjugate=lambda t: -1.0 - np.log(-np.asarray(t, float)),
-        activation=lambda v: -np.exp(-np.asarray(v, float)),
-        derivative=lambda u: -1.0 / np.asarray(u, float),
+        "reverse Kullback-Leibler", lambda u: -torch.log(u), lambda t: -1.0 - torch.log(-t),
+        lambda v: -torch.exp(-v), lambda u: -1.0 / u,
         domain=(-math.inf, 0.0), f_at_0=math.inf, slope_at_inf=0.0),
     "pearson": FDivergence(
-        "Pearson chi-squared", f=lambda u: (np.asarray(u, float) - 1.0) ** 2,
-        conjugate=lambda t: np.asarray(t, float) ** 2 / 4 + np.asarray(t, float),
-        activation=lambda v: np.asarray(v, float),
-        derivative=lambda u: 2.0 * (np.asarray(u, float) - 1.0),
+        "Pearson chi-squared", lambda u: (u - 1.0) ** 2, lambda t: t ** 2 / 4 + t, lambda v: v,
+        lambda u: 2.0 * (u - 1.0),
         domain=(-math.inf, math.inf), f_at_0=1.0, slope_at_inf=math.inf),
     "neyman": FDivergence(
-        "Neyman chi-squared", f=lambda u: (1.0 - np.asarray(u, float)) ** 2 / np.asarray(u, float),
-        conjugate=lambda t: 2.0 - 2.0 * np.sqrt(1.0 - np.asarray(t, float)),
-        activation=lambda v: 1.0 - np.exp(np.asarray(v, float)),
-        derivative=lambda u: 1.0 - 1.0 / np.asarray(u, float) ** 2,
+        "Neyman chi-squared", lambda u: (1.0 - u) ** 2 / u,
+        lambda t: 2.0 - 2.0 * torch.sqrt(1.0 - t), lambda v: 1.0 - torch.exp(v),
+        lambda u: 1.0 - 1.0 / u ** 2,
         domain=(-math.inf, 1.0), f_at_0=math.inf, slope_at_inf=1.0),
     "hellinger": FDivergence(
-        "squared Hellinger", f=lambda u: (np.sqrt(u) - 1.0) ** 2,
-        conjugate=lambda t: np.asarray(t, float) / (1.0 - np.asarray(t, float)),
-        activation=lambda v: 1.0 - np.exp(np.asarray(v, float)),
-        derivative=lambda u: 1.0 - 1.0 / np.sqrt(u),
+        "squared Hellinger", lambda u: (torch.sqrt(u) - 1.0) ** 2, lambda t: t / (1.0 - t),
+        lambda v: 1.0 - torch.exp(v), lambda u: 1.0 - 1.0 / torch.sqrt(u),
         domain=(-math.inf, 1.0), f_at_0=1.0, slope_at_inf=1.0),
     # Nowozin et al.'s table lists f without the 1/2, whose D_f is 2 JS; here D_f is JS itself
     "jensen_shannon": FDivergence(
-        "Jensen-Shannon",
-        f=lambda u: 0.5 * (_xlogx(u) - _xlogx((np.asarray(u, float) + 1.0) / 2) * 2),
-        conjugate=lambda t: -0.5 * np.log(2.0 - np.exp(2 * np.asarray(t, float))),
-        activation=lambda v: 0.5 * (LOG2 - _softplus(-np.asarray(v, float))),
-        derivative=lambda u: 0.5 * np.log(2.0 * np.asarray(u, float)
-                                          / (1.0 + np.asarray(u, float))),
+        "Jensen-Shannon", lambda u: 0.5 * (_xlogx(u) - 2 * _xlogx((u + 1.0) / 2)),
+        lambda t: -0.5 * torch.log(2.0 - torch.exp(2 * t)),
+        lambda v: 0.5 * (LOG2 - _softplus(-v)), lambda u: 0.5 * torch.log(2.0 * u / (1.0 + u)),
         domain=(-math.inf, LOG2 / 2), f_at_0=LOG2 / 2, slope_at_inf=LOG2 / 2),
     # f(1) = -log 4, not 0: D_f = 2 JS - log 4, the value of Goodfellow et al.'s game at D*
     "gan": FDivergence(
-        "GAN (2 JS - log 4)",
-        f=lambda u: _xlogx(u) - _xlogx(np.asarray(u, float) + 1.0),
-        conjugate=lambda t: -np.log(1.0 - np.exp(np.asarray(t, float))),
-        activation=lambda v: -_softplus(-np.asarray(v, float)),
-        derivative=lambda u: np.log(np.asarray(u, float) / (np.asarray(u, float) + 1.0)),
+        "GAN (2 JS - log 4)", lambda u: _xlogx(u) - _xlogx(u + 1.0),
+        lambda t: -torch.log(1.0 - torch.exp(t)), lambda v: -_softplus(-v),
+        lambda u: torch.log(u / (u + 1.0)),
         domain=(-math.inf, 0.0), f_at_0=0.0, slope_at_inf=0.0),
     "total_variation": FDivergence(
-        "total variation", f=lambda u: 0.5 * np.abs(np.asarray(u, float) - 1.0),
-        conjugate=lambda t: np.asarray(t, float),
-        activation=lambda v: 0.5 * np.tanh(np.asarray(v, float)),
-        derivative=lambda u: 0.5 * np.sign(np.asarray(u, float) - 1.0),
+        "total variation", lambda u: 0.5 * torch.abs(u - 1.0), lambda t: t,
+        lambda v: 0.5 * torch.tanh(v), lambda u: 0.5 * torch.sign(u - 1.0),
         domain=(-0.5, 0.5), f_at_0=0.5, slope_at_inf=0.5, closed_domain=True),
 }
 

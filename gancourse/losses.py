@@ -13,7 +13,14 @@ name               discriminator / critic minimises       generator minimises
 ``lsgan``          E (D(x) - 1)^2/2 + E D(G(z))^2/2       E (D(G(z)) - 1)^2/2
 ``wgan``           E f(G(z)) - E f(x)                     -E f(G(z))
 ``hinge``          E relu(1 - f(x)) + E relu(1 + f(G(z)))  -E f(G(z))
+``f-NAME``         -(E T(x) - E f*(T(G(z))))             -E f*(T(G(z)))
 =================  =====================================  ====================================
+
+The f-GAN pairs (Nowozin et al. 2016), one per divergence NAME of
+:data:`gancourse.fdivergences.F_DIVERGENCES` (``f-kl``, ``f-reverse_kl``, ``f-pearson``, ...):
+D outputs V(x), T = g_f(V) is its value through the divergence's output activation, D
+maximises the variational bound E_P T - E_Q f*(T) of D_f(P_data || P_G), and G minimises it
+(the saddle-point objective of their Algorithm 1).
 
 References: Goodfellow et al. 2014 (minimax, non-saturating); Mao et al. 2017 (LSGAN);
 Arjovsky et al. 2017 (WGAN, weight clipping); Gulrajani et al. 2017 (gradient penalty);
@@ -29,10 +36,12 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from .fdivergences import F_DIVERGENCES
+
 __all__ = [
     "d_loss_bce", "g_loss_minimax", "g_loss_nonsaturating", "d_loss_lsgan", "g_loss_lsgan",
     "d_loss_wasserstein", "g_loss_wasserstein", "d_loss_hinge", "g_loss_hinge",
-    "gradient_penalty", "clip_weights", "LossPair", "LOSSES", "get_loss",
+    "gradient_penalty", "clip_weights", "LossPair", "LOSSES", "get_loss", "fgan_loss_pair",
 ]
 
 
@@ -151,12 +160,32 @@ class LossPair:
     # one-sided label smoothing applies; False: D's output is a score used as it is (a critic)
 
 
+def fgan_loss_pair(name: str) -> LossPair:
+    """The f-GAN losses for divergence ``name`` of :data:`~gancourse.fdivergences.F_DIVERGENCES`
+    (the pair is called ``"f-" + name``)."""
+    if name not in F_DIVERGENCES:
+        raise ValueError(f"name must be one of {', '.join(map(repr, F_DIVERGENCES))}, "
+                         f"got {name!r}")
+    div = F_DIVERGENCES[name]
+
+    def d_loss(scores_real: torch.Tensor, scores_fake: torch.Tensor) -> torch.Tensor:
+        t_real = div.activation(_flat(scores_real, "scores_real"))
+        t_fake = div.activation(_flat(scores_fake, "scores_fake"))
+        return -(t_real.mean() - div.conjugate(t_fake).mean())
+
+    def g_loss(scores_fake: torch.Tensor) -> torch.Tensor:
+        return -div.conjugate(div.activation(_flat(scores_fake, "scores_fake"))).mean()
+
+    return LossPair(f"f-{name}", d_loss, g_loss, bce=False)
+
+
 LOSSES = {
     "minimax": LossPair("minimax", d_loss_bce, g_loss_minimax, bce=True),
     "nonsaturating": LossPair("nonsaturating", d_loss_bce, g_loss_nonsaturating, bce=True),
     "lsgan": LossPair("lsgan", d_loss_lsgan, g_loss_lsgan, bce=False),
     "wgan": LossPair("wgan", d_loss_wasserstein, g_loss_wasserstein, bce=False),
     "hinge": LossPair("hinge", d_loss_hinge, g_loss_hinge, bce=False),
+    **{f"f-{name}": fgan_loss_pair(name) for name in F_DIVERGENCES},
 }
 
 

@@ -2,6 +2,7 @@
 
 import math
 
+import numpy as np
 import pytest
 import torch
 from torch import nn
@@ -129,3 +130,43 @@ def test_loss_registry():
     assert L.get_loss("minimax").bce and not L.get_loss("wgan").bce
     with pytest.raises(ValueError, match="loss must be one of"):
         L.get_loss("wasserstein-ish")
+
+
+def test_fgan_pairs_follow_the_table_and_the_gan_row_is_the_original_gan():
+    from gancourse.fdivergences import F_DIVERGENCES
+    from gancourse.losses import LOSSES, d_loss_bce, fgan_loss_pair, g_loss_minimax
+
+    gen = torch.Generator().manual_seed(0)
+    v_real, v_fake = torch.randn(9, generator=gen, dtype=torch.float64), \
+        torch.randn(7, 1, generator=gen, dtype=torch.float64)
+    # the GAN divergence's f-GAN is Goodfellow et al.'s minimax game, term by term
+    gan = LOSSES["f-gan"]
+    torch.testing.assert_close(gan.d_loss(v_real, v_fake), d_loss_bce(v_real, v_fake))
+    torch.testing.assert_close(gan.g_loss(v_fake), g_loss_minimax(v_fake))
+    for name, div in F_DIVERGENCES.items():
+        pair = fgan_loss_pair(name)
+        assert LOSSES[f"f-{name}"].name == pair.name == f"f-{name}" and not pair.bce
+        t_r = div.activation(v_real.numpy())
+        t_f = div.activation(v_fake.numpy()[:, 0])
+        want = -(t_r.mean() - div.conjugate(t_f).mean())
+        assert float(pair.d_loss(v_real, v_fake)) == pytest.approx(want, rel=1e-12)
+        # differentiable: G's loss moves with D's scores on fakes
+        scores = v_fake.clone().requires_grad_(True)
+        pair.g_loss(scores).backward()
+        assert torch.isfinite(scores.grad).all() and scores.grad.abs().sum() > 0
+    with pytest.raises(ValueError, match="name must be one of"):
+        fgan_loss_pair("wasserstein")
+
+
+@pytest.mark.parametrize("loss", ["f-kl", "f-reverse_kl", "f-pearson", "f-total_variation"])
+def test_fgan_losses_train_through_the_one_loop(loss):
+    from gancourse.distributions import Gaussian1D
+    from gancourse.models import MLPDiscriminator, MLPGenerator
+    from gancourse.training import GANTrainer, TrainConfig
+
+    G, D = MLPGenerator(1, 1, (16,)), MLPDiscriminator(1, (16,))
+    trainer = GANTrainer(G, D, Gaussian1D(2.0, 0.5),
+                         TrainConfig(steps=30, batch_size=64, loss=loss, lr_g=1e-3,
+                                     lr_d=1e-3, progress=False), device="cpu")
+    trainer.train()
+    assert trainer.step == 30 and all(np.isfinite(trainer.history.d_loss))
