@@ -18,6 +18,7 @@ FLOORS = {
         "semi_supervised"],
     3: ["training"],
     4: ["experiments", "conditional", "saturation", "parallel_lines", "pix2pix", "mnist_gans",
+        "loss_zoo",
         "metric_toys"],
     5: ["plots", "widgets"],
     6: ["grading", "publish", "floatpaths", "cli", "__main__"],
