@@ -60,10 +60,9 @@ class FDivergence:
     _conjugate: Fn  # f*(t)
     _activation: Fn  # g_f: R -> dom f*
     _derivative: Fn  # f'(u): T*(x) = f'(p(x) / q(x))
-    domain: tuple[float, float]  # dom f* = (low, high), open unless closed_domain
+    domain: tuple[float, float]  # dom f* = (low, high), with an end where f* is finite there
     f_at_0: float  # f(0) (lim u -> 0+)
     slope_at_inf: float  # lim_{u -> inf} f(u) / u
-    closed_domain: bool = False  # f* is finite at the ends of its domain (total variation)
 
     def f(self, u):
         return _numpy_or_torch(self._f, u)
@@ -126,7 +125,7 @@ F_DIVERGENCES: dict[str, FDivergence] = {
     "total_variation": FDivergence(
         "total variation", lambda u: 0.5 * torch.abs(u - 1.0), lambda t: t,
         lambda v: 0.5 * torch.tanh(v), lambda u: 0.5 * torch.sign(u - 1.0),
-        domain=(-0.5, 0.5), f_at_0=0.5, slope_at_inf=0.5, closed_domain=True),
+        domain=(-0.5, 0.5), f_at_0=0.5, slope_at_inf=0.5),
 }
 
 
@@ -187,8 +186,12 @@ def variational_bound_on_grid(name: str, t, p, q, x) -> float:
     if t.shape != x.shape:
         raise ValueError(f"t must have one value per grid point, shape {x.shape}, got {t.shape}")
     low, high = div.domain
-    closed = div.closed_domain
-    inside = ((t >= low) & (t <= high)) if closed else ((t > low) & (t < high))
+    inside = (t > low) & (t < high)
+    for end in (low, high):  # an end belongs to the domain where f* is finite there
+        if math.isfinite(end):
+            with np.errstate(divide="ignore", invalid="ignore"):
+                finite = bool(np.isfinite(div.conjugate(np.array(end))))
+            inside |= (t == end) & finite
     if not np.all(inside | (q == 0)):
         raise ValueError(f"t must lie in the domain of f* for {name!r}, {low} to {high}, "
                          "where q > 0: pass the discriminator's output through the activation")

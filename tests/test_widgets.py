@@ -281,3 +281,25 @@ def test_metrics_toy_explorer_scores_what_its_sliders_make():
     np.testing.assert_array_equal(w.fake_dots.get_offsets(), w.result["fake"])
     assert w.result["modes"] == 3 and "modes (of 8)" in w.readout_html.value
     assert w.n_updates == 3  # one at start, one per slider move
+
+
+def test_fdivergence_explorer_bound_meets_the_divergence_at_t_star():
+    from gancourse.fdivergences import F_DIVERGENCES
+    from gancourse.widgets import FDivergenceExplorer
+
+    w = FDivergenceExplorer()
+    for name in F_DIVERGENCES:
+        w.controls["divergence"].value = name
+        for theta in (0.5, 1.0, 2.5):
+            w.controls["theta"].value = theta
+            r = w.result
+            assert r["bound_at_t_star"] == pytest.approx(r["divergence"], rel=1e-6, abs=1e-9)
+            assert r["bound_rough"] <= r["divergence"] + 1e-9
+            if theta == 1.0:  # the rough critic is T* of theta = 1
+                assert r["bound_rough"] == pytest.approx(r["divergence"], rel=1e-6, abs=1e-9)
+    # KL between unit Gaussians a distance theta apart: theta^2 / 2
+    w.controls["divergence"].value = "kl"
+    w.controls["theta"].value = 2.0
+    assert w.result["divergence"] == pytest.approx(2.0, rel=1e-6)
+    np.testing.assert_allclose(w.line_q.get_ydata(), w.result["q"])
+    assert "bound at T*" in w.readout_html.value

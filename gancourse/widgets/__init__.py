@@ -7,6 +7,7 @@ Each explorer keeps its logic testable: set ``explorer.controls[name].value`` an
 from .base import Explorer
 from .digits import DigitExplorer
 from .disjoint import DisjointExplorer
+from .fdivergence import FDivergenceExplorer
 from .gan_game import GameExplorer
 from .gaussian_fit import GaussianFitExplorer
 from .latent import LatentExplorer, RuleSwitch
@@ -16,4 +17,4 @@ from .transport import TransportExplorer
 
 __all__ = ["Explorer", "GaussianFitExplorer", "GameExplorer", "DisjointExplorer",
            "SnapshotExplorer", "TransportExplorer", "DigitExplorer", "LatentExplorer",
-           "RuleSwitch", "MetricsToyExplorer"]
+           "RuleSwitch", "MetricsToyExplorer", "FDivergenceExplorer"]
