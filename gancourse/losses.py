@@ -11,6 +11,7 @@ name               discriminator / critic minimises       generator minimises
 ``minimax``        -E log D(x) - E log(1 - D(G(z)))       E log(1 - D(G(z)))  (saturating)
 ``nonsaturating``  same                                   -E log D(G(z))
 ``lsgan``          E (D(x) - 1)^2/2 + E D(G(z))^2/2       E (D(G(z)) - 1)^2/2
+``lsgan-chi2``     E (D(x) - 1)^2/2 + E (D(G(z))+1)^2/2   E D(G(z))^2/2  (Pearson chi^2)
 ``wgan``           E f(G(z)) - E f(x)                     -E f(G(z))
 ``hinge``          E relu(1 - f(x)) + E relu(1 + f(G(z)))  -E f(G(z))
 ``f-NAME``         -(E T(x) - E f*(T(G(z))))             -E f*(T(G(z)))
@@ -42,6 +43,7 @@ __all__ = [
     "d_loss_bce", "g_loss_minimax", "g_loss_nonsaturating", "d_loss_lsgan", "g_loss_lsgan",
     "d_loss_wasserstein", "g_loss_wasserstein", "d_loss_hinge", "g_loss_hinge",
     "gradient_penalty", "clip_weights", "LossPair", "LOSSES", "get_loss", "fgan_loss_pair",
+    "lsgan_loss_pair", "ebgan_loss_pair", "pulling_away",
 ]
 
 
@@ -110,6 +112,56 @@ def d_loss_hinge(scores_real: torch.Tensor, scores_fake: torch.Tensor) -> torch.
 def g_loss_hinge(scores_fake: torch.Tensor) -> torch.Tensor:
     """Hinge generator loss -E f(G(z)) (the same as WGAN's)."""
     return -_flat(scores_fake, "scores_fake").mean()
+
+
+def lsgan_loss_pair(a: float, b: float, c: float, name: str | None = None) -> LossPair:
+    """LSGAN with codings a (fake), b (real) for D and c for G (Mao et al. 2017):
+    D minimises E (D(x) - b)^2 / 2 + E (D(G(z)) - a)^2 / 2, G minimises E (D(G(z)) - c)^2 / 2.
+
+    With b - c = 1 and b - a = 2 (e.g. a = -1, b = 1, c = 0) G's objective at the optimal D is
+    Pearson chi^2(P_data + P_G || 2 P_G) (:mod:`gancourse.least_squares`); the 0-1-1 coding of
+    ``"lsgan"`` is not of that form.
+    """
+    a, b, c = float(a), float(b), float(c)
+    if a == b:
+        raise ValueError(f"a and b must differ (D's targets for fake and real), got {a} and {b}")
+
+    def d_loss(scores_real: torch.Tensor, scores_fake: torch.Tensor) -> torch.Tensor:
+        sr, sf = _flat(scores_real, "scores_real"), _flat(scores_fake, "scores_fake")
+        return 0.5 * ((sr - b) ** 2).mean() + 0.5 * ((sf - a) ** 2).mean()
+
+    def g_loss(scores_fake: torch.Tensor) -> torch.Tensor:
+        return 0.5 * ((_flat(scores_fake, "scores_fake") - c) ** 2).mean()
+
+    return LossPair(name or f"lsgan({a:g}, {b:g}, {c:g})", d_loss, g_loss, bce=False)
+
+
+def ebgan_loss_pair(margin: float) -> LossPair:
+    """EBGAN (Zhao et al. 2017) on energies e = D(x) >= 0 (an auto-encoder's reconstruction
+    error): D minimises E e(x) + E max(0, margin - e(G(z))), G minimises E e(G(z))."""
+    if not margin > 0:
+        raise ValueError(f"margin must be positive, got {margin!r}")
+
+    def d_loss(energy_real: torch.Tensor, energy_fake: torch.Tensor) -> torch.Tensor:
+        er, ef = _flat(energy_real, "energy_real"), _flat(energy_fake, "energy_fake")
+        return er.mean() + F.relu(margin - ef).mean()
+
+    def g_loss(energy_fake: torch.Tensor) -> torch.Tensor:
+        return _flat(energy_fake, "energy_fake").mean()
+
+    return LossPair(f"ebgan(margin {margin:g})", d_loss, g_loss, bce=False)
+
+
+def pulling_away(embeddings: torch.Tensor) -> torch.Tensor:
+    """EBGAN's pulling-away term: the mean squared cosine similarity between the embeddings
+    (B, d) of different samples of a batch, 1 / (B (B - 1)) sum_{i != j} cos^2(s_i, s_j).
+    Added to G's loss, it pushes a batch's samples apart (0 for orthogonal embeddings)."""
+    if embeddings.dim() != 2 or len(embeddings) < 2:
+        raise ValueError(f"embeddings must have shape (B >= 2, d), got {tuple(embeddings.shape)}")
+    unit = F.normalize(embeddings, dim=1)
+    cos2 = (unit @ unit.T) ** 2
+    n = len(embeddings)
+    return (cos2.sum() - cos2.diagonal().sum()) / (n * (n - 1))
 
 
 def gradient_penalty(critic: nn.Module, x_real: torch.Tensor, x_fake: torch.Tensor,
@@ -185,6 +237,7 @@ LOSSES = {
     "lsgan": LossPair("lsgan", d_loss_lsgan, g_loss_lsgan, bce=False),
     "wgan": LossPair("wgan", d_loss_wasserstein, g_loss_wasserstein, bce=False),
     "hinge": LossPair("hinge", d_loss_hinge, g_loss_hinge, bce=False),
+    "lsgan-chi2": lsgan_loss_pair(-1.0, 1.0, 0.0, name="lsgan-chi2"),
     **{f"f-{name}": fgan_loss_pair(name) for name in F_DIVERGENCES},
 }
 

@@ -170,3 +170,55 @@ def test_fgan_losses_train_through_the_one_loop(loss):
                                      lr_d=1e-3, progress=False), device="cpu")
     trainer.train()
     assert trainer.step == 30 and all(np.isfinite(trainer.history.d_loss))
+
+
+def test_lsgan_codings_and_the_chi2_pair():
+    from gancourse.least_squares import lsgan_optimal_discriminator
+    from gancourse.losses import LOSSES, lsgan_loss_pair
+
+    gen = torch.Generator().manual_seed(1)
+    sr, sf = torch.randn(8, generator=gen), torch.randn(5, 1, generator=gen)
+    chi2 = LOSSES["lsgan-chi2"]
+    want_d = 0.5 * ((sr - 1) ** 2).mean() + 0.5 * ((sf[:, 0] + 1) ** 2).mean()
+    torch.testing.assert_close(chi2.d_loss(sr, sf), want_d)
+    torch.testing.assert_close(chi2.g_loss(sf), 0.5 * (sf ** 2).mean())
+    # the 0-1-1 coding is the course's "lsgan"
+    torch.testing.assert_close(lsgan_loss_pair(0, 1, 1).d_loss(sr, sf), L.d_loss_lsgan(sr, sf))
+    torch.testing.assert_close(lsgan_loss_pair(0, 1, 1).g_loss(sf), L.g_loss_lsgan(sf))
+    # pointwise, D's loss is minimised by D* = (b p + a q) / (p + q): a real and a fake batch
+    # drawn as p : q = 3 : 1 at one point x
+    p_, q_ = 3.0, 1.0
+    d = torch.linspace(-2, 2, 4001)
+    values = p_ * 0.5 * (d - 1) ** 2 + q_ * 0.5 * (d + 1) ** 2
+    best = float(d[values.argmin()])
+    assert best == pytest.approx(float(lsgan_optimal_discriminator(
+        np.array([p_]), np.array([q_]), -1.0, 1.0)[0]), abs=1e-3)
+    with pytest.raises(ValueError, match="a and b must differ"):
+        lsgan_loss_pair(1, 1, 0)
+
+
+def test_ebgan_margin_loss_and_pulling_away_term():
+    from gancourse.losses import ebgan_loss_pair, pulling_away
+
+    pair = ebgan_loss_pair(2.0)
+    er, ef = torch.tensor([0.5, 1.0]), torch.tensor([0.5, 3.0, 1.0])
+    # D: mean real energy + mean of max(0, m - fake energy) = 0.75 + (1.5 + 0 + 1) / 3
+    assert float(pair.d_loss(er, ef)) == pytest.approx(0.75 + 2.5 / 3)
+    assert float(pair.g_loss(ef)) == pytest.approx(1.5)
+    with pytest.raises(ValueError, match="margin must be positive"):
+        ebgan_loss_pair(0.0)
+    s = np.random.default_rng(2).normal(size=(6, 4))
+    unit = s / np.linalg.norm(s, axis=1, keepdims=True)
+    cos2 = (unit @ unit.T) ** 2
+    want = (cos2.sum() - np.trace(cos2)) / 30
+    assert float(pulling_away(torch.tensor(s))) == pytest.approx(want, rel=1e-12)
+    assert float(pulling_away(torch.eye(3))) == pytest.approx(0.0)  # orthogonal: 0
+    assert float(pulling_away(torch.ones(4, 3))) == pytest.approx(1.0)  # identical: 1
+    with pytest.raises(ValueError, match="embeddings must have shape"):
+        pulling_away(torch.ones(1, 3))
+
+
+def test_every_named_pair_carries_its_name():
+    from gancourse.losses import LOSSES
+
+    assert all(pair.name == key for key, pair in LOSSES.items())
