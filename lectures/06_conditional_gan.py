@@ -166,10 +166,9 @@ plt.show()
 # generated digits (45 per class), the class averages, and 450 real training digits.
 
 # %% slideshow={"slide_type": "subslide"}
-flat = lambda x: np.asarray(x, dtype=float).reshape(len(x), -1)  # noqa: E731
-test_pixels = flat(digits.x_test)
-clouds = {"conditional GAN": flat(generate(cgan.G, np.repeat(np.arange(10), 45), seed=7)),
-          "class averages": flat(cheat), "real training digits": flat(digits.x_train[:450])}
+test_pixels = digits.x_test  # (450, 64): the pixels are the features
+clouds = {"conditional GAN": generate(cgan.G, np.repeat(np.arange(10), 45), seed=7),
+          "class averages": cheat, "real training digits": digits.x_train[:450]}
 cloud_scores = {name: precision_recall(test_pixels, x) + density_coverage(test_pixels, x)
                 for name, x in clouds.items()}
 print(f"{'':<22}{'precision':>10}{'recall':>8}{'density':>9}{'coverage':>10}")
