@@ -28,7 +28,8 @@ Floor 2, models and losses
     :mod:`gancourse.discriminator_step` (the one discriminator step),
     :mod:`gancourse.improved` (Salimans et al.'s techniques: feature matching, minibatch
     discrimination, historical averaging, virtual batch norm),
-    :mod:`gancourse.semi_supervised` (the (K+1)-class discriminator).
+    :mod:`gancourse.semi_supervised` (the (K+1)-class discriminator),
+    :mod:`gancourse.energy` (the auto-encoder discriminator of EBGAN and BEGAN).
 Floor 3, the training loop
     :mod:`gancourse.training` -- ``GANTrainer`` and ``TrainConfig``: every GAN of the course.
 Floor 4, lecture set-ups
@@ -36,7 +37,8 @@ Floor 4, lecture set-ups
     :mod:`gancourse.saturation` (02), :mod:`gancourse.parallel_lines` (03),
     :mod:`gancourse.conditional` and :mod:`gancourse.pix2pix` (06), :mod:`gancourse.mnist_gans`
     (07: GANs on real digits, judged), :mod:`gancourse.metric_toys` (08: a ring whose collapse
-    and blur are knobs).
+    and blur are knobs), :mod:`gancourse.loss_zoo` (09: f-GANs on two modes, and the bench of
+    every loss on the line, the ring and the grid).
 Floor 5, figures and widgets
     :mod:`gancourse.plots`, :mod:`gancourse.widgets` (the lectures' explorers).
 Floor 6, course tooling (knows notebooks and processes, not GANs)

@@ -35,7 +35,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from .losses import LossPair, clip_weights, get_loss, gradient_penalty
+from .losses import LOSS_FACTORIES, LossPair, clip_weights, get_loss, gradient_penalty
 
 __all__ = ["DiscriminatorLoss", "discriminator_loss", "discriminator_step",
            "add_instance_noise"]
@@ -122,6 +122,9 @@ def discriminator_loss(D: nn.Module, x_real: torch.Tensor, x_fake: torch.Tensor,
     Returns:
         A :class:`DiscriminatorLoss`.
     """
+    if isinstance(loss, str) and loss in LOSS_FACTORIES:
+        raise ValueError(f"loss {loss!r} has options (and BEGAN a state kept between steps): "
+                         f"pass the pair itself, loss=get_loss({loss!r}, ...)")
     pair = get_loss(loss) if isinstance(loss, str) else loss
     if real_label != 1.0 and not pair.bce:
         raise ValueError(f"real_label (label smoothing) needs a BCE loss, not {pair.name!r}")
@@ -137,6 +140,8 @@ def discriminator_loss(D: nn.Module, x_real: torch.Tensor, x_fake: torch.Tensor,
     else:
         value = pair.d_loss(out_real, out_fake, real_label=real_label)
     total, parts = value, {"loss": value.detach()}
+    if pair.control is not None:  # what a stateful pair (BEGAN) updates on after the step
+        parts["real"], parts["fake"] = out_real.detach().mean(), out_fake.detach().mean()
     if gp_weight > 0:
         critic = D if y is None else (lambda x: D(x, y))
         term = gradient_penalty(critic, x_real, x_fake, gp_weight, generator=gp_generator)
@@ -161,7 +166,8 @@ def discriminator_step(D: nn.Module, optimizer: torch.optim.Optimizer, x_real: t
                        ) -> DiscriminatorLoss:
     """One optimiser step of ``D`` on :func:`discriminator_loss` (same ``options``).
 
-    ``clip_value > 0`` clamps D's weights to [-c, c] after the step (WGAN).
+    ``clip_value > 0`` clamps D's weights to [-c, c] after the step (WGAN). A loss pair
+    with a ``control`` (BEGAN's k_t) is updated with the step's mean outputs on real and fake.
     """
     result = discriminator_loss(D, x_real, x_fake, **options)
     optimizer.zero_grad(set_to_none=True)
@@ -169,4 +175,7 @@ def discriminator_step(D: nn.Module, optimizer: torch.optim.Optimizer, x_real: t
     optimizer.step()
     if clip_value > 0:
         clip_weights(D, clip_value)
+    control = getattr(options.get("loss"), "control", None)
+    if control is not None:
+        control.update(float(result.parts["real"]), float(result.parts["fake"]))
     return result

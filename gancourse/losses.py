@@ -15,7 +15,14 @@ name               discriminator / critic minimises       generator minimises
 ``wgan``           E f(G(z)) - E f(x)                     -E f(G(z))
 ``hinge``          E relu(1 - f(x)) + E relu(1 + f(G(z)))  -E f(G(z))
 ``f-NAME``         -(E T(x) - E f*(T(G(z))))             -E f*(T(G(z)))
+``ebgan``          E e(x) + E relu(m - e(G(z)))           E e(G(z))
+``began``          E e(x) - k_t E e(G(z))                 E e(G(z))
 =================  =====================================  ====================================
+
+``ebgan`` and ``began`` take options (``get_loss("ebgan", margin=0.1)``, in a run
+``TrainConfig(loss="ebgan", loss_options={"margin": 0.1})``); their D outputs energies e >= 0
+(:class:`gancourse.energy.AutoEncoderDiscriminator`). Each call of :func:`get_loss` for
+``began`` makes a new pair with its own k_t (:class:`BEGANControl`), so two runs never share it.
 
 The f-GAN pairs (Nowozin et al. 2016), one per divergence NAME of
 :data:`gancourse.fdivergences.F_DIVERGENCES` (``f-kl``, ``f-reverse_kl``, ``f-pearson``, ...):
@@ -25,13 +32,16 @@ maximises the variational bound E_P T - E_Q f*(T) of D_f(P_data || P_G), and G m
 
 References: Goodfellow et al. 2014 (minimax, non-saturating); Mao et al. 2017 (LSGAN);
 Arjovsky et al. 2017 (WGAN, weight clipping); Gulrajani et al. 2017 (gradient penalty);
-Lim & Ye 2017, Miyato et al. 2018 (hinge); Salimans et al. 2016 (one-sided label smoothing).
+Lim & Ye 2017, Miyato et al. 2018 (hinge); Salimans et al. 2016 (one-sided label smoothing);
+Nowozin et al. 2016 (f-GAN); Zhao et al. 2017 (EBGAN); Berthelot et al. 2017 (BEGAN).
 """
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 import torch
 import torch.nn.functional as F
@@ -43,7 +53,8 @@ __all__ = [
     "d_loss_bce", "g_loss_minimax", "g_loss_nonsaturating", "d_loss_lsgan", "g_loss_lsgan",
     "d_loss_wasserstein", "g_loss_wasserstein", "d_loss_hinge", "g_loss_hinge",
     "gradient_penalty", "clip_weights", "LossPair", "LOSSES", "get_loss", "fgan_loss_pair",
-    "lsgan_loss_pair", "ebgan_loss_pair", "pulling_away",
+    "lsgan_loss_pair", "ebgan_loss_pair", "pulling_away", "BEGANControl", "began_loss_pair",
+    "LOSS_FACTORIES",
 ]
 
 
@@ -210,6 +221,9 @@ class LossPair:
     g_loss: Callable[[torch.Tensor], torch.Tensor]
     bce: bool  # True: a cross-entropy on logits, D(x) = sigmoid(output) is a probability and
     # one-sided label smoothing applies; False: D's output is a score used as it is (a critic)
+    control: Any = None  # state the pair carries between steps (BEGAN's BEGANControl): after
+    # every discriminator step, discriminator_step calls control.update(mean out_real,
+    # mean out_fake)
 
 
 def fgan_loss_pair(name: str) -> LossPair:
@@ -231,6 +245,61 @@ def fgan_loss_pair(name: str) -> LossPair:
     return LossPair(f"f-{name}", d_loss, g_loss, bce=False)
 
 
+@dataclass
+class BEGANControl:
+    """BEGAN's proportional control (Berthelot et al. 2017, section 3.4).
+
+    After each discriminator step with mean energies L(x) (real) and L(G(z)) (fake),
+    ``k <- clip(k + lambda_k (gamma L(x) - L(G(z))), 0, 1)``: k grows while the fakes' energy
+    is below gamma times the data's (D should push fakes harder) and shrinks while it is
+    above. ``trace`` keeps, per step, ``k`` (after the update), ``real``, ``fake`` and the
+    convergence measure ``measure`` = L(x) + |gamma L(x) - L(G(z))|.
+    """
+
+    gamma: float = 0.5
+    lambda_k: float = 1e-3
+    k: float = 0.0
+    trace: dict[str, list[float]] = field(
+        default_factory=lambda: {"k": [], "real": [], "fake": [], "measure": []})
+
+    def __post_init__(self):
+        if not 0 < self.gamma <= 1:
+            raise ValueError(f"gamma must be in (0, 1], got {self.gamma!r}")
+        if not self.lambda_k > 0:
+            raise ValueError(f"lambda_k must be positive, got {self.lambda_k!r}")
+        if not 0 <= self.k <= 1:
+            raise ValueError(f"k (the initial k_t) must be in [0, 1], got {self.k!r}")
+
+    def update(self, energy_real: float, energy_fake: float) -> None:
+        balance = self.gamma * energy_real - energy_fake
+        self.k = min(max(self.k + self.lambda_k * balance, 0.0), 1.0)
+        for name, value in (("k", self.k), ("real", energy_real), ("fake", energy_fake),
+                            ("measure", energy_real + abs(balance))):
+            self.trace[name].append(float(value))
+
+
+def began_loss_pair(gamma: float = 0.5, lambda_k: float = 1e-3, k: float = 0.0) -> LossPair:
+    """BEGAN on energies e = D(x) (an auto-encoder's L1 reconstruction error): D minimises
+    E e(x) - k_t E e(G(z)), G minimises E e(G(z)); the pair's ``control`` (a new
+    :class:`BEGANControl`, the paper's gamma = 0.5 and lambda_k = 0.001 by default) moves k_t."""
+    control = BEGANControl(float(gamma), float(lambda_k), float(k))
+
+    def d_loss(energy_real: torch.Tensor, energy_fake: torch.Tensor) -> torch.Tensor:
+        er, ef = _flat(energy_real, "energy_real"), _flat(energy_fake, "energy_fake")
+        return er.mean() - control.k * ef.mean()
+
+    def g_loss(energy_fake: torch.Tensor) -> torch.Tensor:
+        return _flat(energy_fake, "energy_fake").mean()
+
+    return LossPair(f"began(gamma {gamma:g})", d_loss, g_loss, bce=False, control=control)
+
+
+# Losses with options: get_loss(name, **options) calls the factory, a new pair each time.
+LOSS_FACTORIES: dict[str, Callable[..., LossPair]] = {
+    "ebgan": ebgan_loss_pair,
+    "began": began_loss_pair,
+}
+
 LOSSES = {
     "minimax": LossPair("minimax", d_loss_bce, g_loss_minimax, bce=True),
     "nonsaturating": LossPair("nonsaturating", d_loss_bce, g_loss_nonsaturating, bce=True),
@@ -242,8 +311,26 @@ LOSSES = {
 }
 
 
-def get_loss(name: str) -> LossPair:
-    """The :class:`LossPair` called ``name`` (see the table in the module docstring)."""
+def get_loss(name: str, **options) -> LossPair:
+    """The :class:`LossPair` called ``name`` (see the table in the module docstring).
+
+    ``options`` go to the factory of a loss in :data:`LOSS_FACTORIES` (``ebgan``: margin;
+    ``began``: gamma, lambda_k, k); the other losses take none.
+    """
+    if name in LOSS_FACTORIES:
+        factory = LOSS_FACTORIES[name]
+        params = inspect.signature(factory).parameters
+        unknown = sorted(set(options) - set(params))
+        missing = [p for p, spec in params.items()
+                   if spec.default is inspect.Parameter.empty and p not in options]
+        if unknown or missing:
+            raise ValueError(f"loss_options for {name!r} take {', '.join(params)}"
+                             + (f"; unknown: {', '.join(unknown)}" if unknown else "")
+                             + (f"; missing: {', '.join(missing)}" if missing else ""))
+        return factory(**options)
     if name not in LOSSES:
-        raise ValueError(f"loss must be one of {', '.join(LOSSES)}, got {name!r}")
+        raise ValueError(f"loss must be one of {', '.join([*LOSSES, *LOSS_FACTORIES])}, "
+                         f"got {name!r}")
+    if options:
+        raise ValueError(f"loss {name!r} takes no loss_options, got {options}")
     return LOSSES[name]

@@ -2,11 +2,11 @@
 generalised.
 
 Each generator step is preceded by ``k_steps`` discriminator steps on minibatches of
-``batch_size`` real and generated samples. The loss pair, the gradient penalty, weight clipping,
-instance noise, one-sided label smoothing, unrolled discriminator steps and mismatched
-conditional pairs are options of :class:`TrainConfig` -- never copies of the loop; every
-discriminator step, here and in the fixed-sample fits below, is
-:func:`gancourse.discriminator_step.discriminator_step`. Packing and minibatch-std live in the
+``batch_size`` real and generated samples. The loss pair (with its options), the gradient
+penalty, weight clipping, instance noise, one-sided label smoothing, unrolled discriminator
+steps, EBGAN's pulling-away term and mismatched conditional pairs are options of
+:class:`TrainConfig` -- never copies of the loop; every discriminator step, here and in the
+fixed-sample fits below, is :func:`gancourse.discriminator_step.discriminator_step`. Packing and minibatch-std live in the
 discriminator itself (:mod:`gancourse.models`).
 
     trainer = GANTrainer(G, D, Ring(), TrainConfig(steps=2000), device=get_device())
@@ -37,7 +37,7 @@ from .device import get_device
 from .distributions import Distribution, GaussianMixture
 from .discriminator_step import add_instance_noise, discriminator_step
 from .improved import HistoricalAverage, feature_matching_loss
-from .losses import get_loss
+from .losses import get_loss, pulling_away
 
 __all__ = ["TrainConfig", "History", "GANTrainer", "TrainingDiverged", "FrameRecorder",
            "fit_discriminator", "accuracy"]
@@ -50,7 +50,9 @@ class TrainConfig:
     steps: int = 2000  # generator steps in one call of train() (the step budget)
     batch_size: int = 256  # m: real and generated samples per discriminator step
     k_steps: int = 1  # k: discriminator steps per generator step
-    loss: str = "nonsaturating"  # a name in gancourse.losses.LOSSES
+    loss: str = "nonsaturating"  # a name in gancourse.losses.LOSSES or LOSS_FACTORIES
+    loss_options: dict[str, float] = field(default_factory=dict)  # the factory's options
+    # (ebgan: margin; began: gamma, lambda_k, k)
     lr_d: float = 1e-3  # discriminator learning rate (Adam)
     lr_g: float = 1e-3  # generator learning rate (Adam)
     betas: tuple[float, float] = (0.5, 0.999)  # Adam's betas, as in DCGAN
@@ -66,6 +68,8 @@ class TrainConfig:
     mismatch_weight: float = 0.0  # > 0: conditional D also rejects (real x, wrong label)
     feature_matching: bool = False  # G matches the mean of D.features(x) on real data
     # instead of maximising D's output (Salimans et al. 2016; needs D.features)
+    pulling_away: float = 0.0  # > 0: G's loss adds this weight times EBGAN's pulling-away
+    # term on D.features(G(z)) (Zhao et al. 2017; needs D.features)
     historical_averaging: float = 0.0  # > 0: each player's loss adds this weight times
     # ||theta - mean of its past thetas||^2 (Salimans et al. 2016)
     eval_every: int = 0  # compute `metrics` every N generator steps (0: never)
@@ -80,6 +84,11 @@ class TrainConfig:
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
                 raise ValueError(f"{name} must be a positive integer, got {value!r}")
+        if self.pulling_away < 0:
+            raise ValueError(f"pulling_away must be >= 0, got {self.pulling_away}")
+        if not isinstance(self.loss_options, dict):
+            raise ValueError("loss_options must be a dict of the loss's options, got "
+                             f"{type(self.loss_options).__name__}")
         if self.historical_averaging < 0:
             raise ValueError(f"historical_averaging must be >= 0, got {self.historical_averaging}")
         for name in ("lr_d", "lr_g"):
@@ -97,7 +106,7 @@ class TrainConfig:
             raise ValueError(f"real_label must be in (0, 1], got {self.real_label}")
         if self.optimizer not in ("adam", "sgd"):
             raise ValueError(f"optimizer must be 'adam' or 'sgd', got {self.optimizer!r}")
-        pair = get_loss(self.loss)
+        pair = get_loss(self.loss, **self.loss_options)
         if self.real_label < 1 and not pair.bce:
             raise ValueError(f"real_label (label smoothing) needs a BCE loss, not {self.loss!r}")
         if self.mismatch_weight and not pair.bce:
@@ -182,14 +191,15 @@ class GANTrainer:
         self.config = config or TrainConfig()
         self.device = torch.device(device) if device is not None else get_device()
         self.G, self.D = G.to(self.device), D.to(self.device)
-        self.loss = get_loss(self.config.loss)
+        self.loss = get_loss(self.config.loss, **self.config.loss_options)  # this run's own
         self.draw = _as_sampler(data)
         self.conditional = getattr(G, "n_classes", 0) > 0
         if self.config.mismatch_weight and not self.conditional:
             raise ValueError("mismatch_weight needs a conditional generator (n_classes > 0)")
-        if self.config.feature_matching and not callable(getattr(D, "features", None)):
-            raise ValueError("feature_matching needs a discriminator with a features(x) method, "
-                             f"which {type(D).__name__} lacks")
+        for option in ("feature_matching", "pulling_away"):
+            if getattr(self.config, option) and not callable(getattr(D, "features", None)):
+                raise ValueError(f"{option} needs a discriminator with a features(x) method, "
+                                 f"which {type(D).__name__} lacks")
         c = self.config
         self.d_extra = d_extra
         self.averages = {name: HistoricalAverage(net) for name, net in (("G", G), ("D", D))} \
@@ -319,6 +329,9 @@ class GANTrainer:
             loss = feature_matching_loss(f_real, f_fake)
         else:
             loss = self.loss.g_loss(self._call(D, x_fake, y))
+        if c.pulling_away > 0:  # EBGAN: push the codes of one batch's fakes apart
+            codes = D.features(x_fake) if y is None else D.features(x_fake, y)
+            loss = loss + c.pulling_away * pulling_away(codes)
         extra = self._extra("G")
         if extra is not None:
             loss = loss + extra()
@@ -425,7 +438,8 @@ class GANTrainer:
                 "step": self.step, "history": self.history.as_dict(),
                 "rng": self.rng.get_state(), "config": asdict(self.config), "last": self._last,
                 "rng_device": None if self.rng_device is None else self.rng_device.get_state(),
-                "averages": {name: (a.average, a.count) for name, a in self.averages.items()}}
+                "averages": {name: (a.average, a.count) for name, a in self.averages.items()},
+                "loss_control": None if self.loss.control is None else asdict(self.loss.control)}
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
         self.G.load_state_dict(state["G"])
@@ -438,6 +452,9 @@ class GANTrainer:
         if self.rng_device is not None and state.get("rng_device") is not None:
             self.rng_device.set_state(state["rng_device"])
         self._last = state.get("last", {})
+        if self.loss.control is not None and state.get("loss_control") is not None:
+            for name, value in state["loss_control"].items():
+                setattr(self.loss.control, name, copy.deepcopy(value))
         for name, (average, count) in state.get("averages", {}).items():
             if name in self.averages:
                 self.averages[name].average = [a.to(self.device) for a in average]

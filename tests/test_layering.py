@@ -14,7 +14,7 @@ FLOORS = {
     1: ["distributions", "divergences", "wasserstein", "theory", "least_squares", "likelihood",
         "box_counting", "dynamics", "mode_seeking", "critics", "digits", "mnist", "metrics",
         "evaluation", "upsampling", "latent", "fdivergences"],
-    2: ["models", "dcgan", "losses", "discriminator_step", "judge", "improved",
+    2: ["models", "dcgan", "losses", "discriminator_step", "judge", "improved", "energy",
         "semi_supervised"],
     3: ["training"],
     4: ["experiments", "conditional", "saturation", "parallel_lines", "pix2pix", "mnist_gans",
