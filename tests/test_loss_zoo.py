@@ -36,3 +36,58 @@ def test_reverse_kl_started_between_the_modes_stays_in_its_local_optimum():
 def test_bad_divergence_names_the_argument():
     with pytest.raises(ValueError, match="divergence must be one of"):
         make_fgan_1d("wasserstein")
+
+
+# -- the bench -------------------------------------------------------------------------------
+def test_zoo_nonsaturating_run_is_the_toy_benchmarks_gan_run():
+    """Only the loss changes between the bench's rows: its 'nonsaturating' is the very 'gan'
+    run of gancourse.experiments (same networks, seed and schedule), step for step."""
+    import torch
+
+    from gancourse.experiments import make_toy_trainer
+    from gancourse.loss_zoo import make_zoo_trainer
+
+    zoo = make_zoo_trainer("ring", "nonsaturating", 3, steps=20, device="cpu")
+    toy = make_toy_trainer("ring", "gan", 3, steps=20, device="cpu", progress=False)
+    zoo.train()
+    toy.train()
+    assert zoo.config == toy.config
+    assert torch.equal(zoo.sample(100), toy.sample(100))
+
+
+def test_zoo_builds_each_loss_with_the_discriminator_it_needs():
+    from gancourse.energy import AutoEncoderDiscriminator
+    from gancourse.loss_zoo import ZOO, make_zoo_trainer
+    from gancourse.models import MLPDiscriminator
+
+    for name, spec in ZOO.items():
+        trainer = make_zoo_trainer("line", name, 0, steps=2, device="cpu")
+        kind = AutoEncoderDiscriminator if spec.energy_power else MLPDiscriminator
+        assert isinstance(trainer.D, kind), name
+        assert trainer.G.latent_dim == 1 and trainer.D.in_dim == 1
+        trainer.train()  # one loop for all: every loss takes its steps
+    with pytest.raises(ValueError, match="loss must be one of"):
+        make_zoo_trainer("ring", "wgan")
+    with pytest.raises(ValueError, match="dataset must be one of"):
+        make_zoo_trainer("spiral", "hinge")
+
+
+def test_evaluate_zoo_against_mode_stats_and_the_assignment_w1():
+    from scipy.optimize import linear_sum_assignment
+    from scipy.spatial.distance import cdist
+
+    from gancourse.experiments import toy_dataset
+    from gancourse.loss_zoo import _data_points, evaluate_zoo, make_zoo_trainer, w1_floor
+    from gancourse.metrics import mode_stats
+
+    trainer = make_zoo_trainer("grid", "hinge", 0, steps=5, device="cpu")
+    trainer.train()
+    got = evaluate_zoo(trainer, "grid", n=600, n_w1=300)
+    samples = trainer.sample(600).numpy()
+    want = mode_stats(samples, toy_dataset("grid").means, 0.05)
+    assert got["modes_captured"] == want.modes_captured and got["n_modes"] == 25
+    assert got["high_quality"] == want.high_quality
+    cost = cdist(samples[:300], _data_points("grid", 300, 7))
+    rows, cols = linear_sum_assignment(cost)
+    assert got["w1"] == pytest.approx(cost[rows, cols].mean(), rel=1e-12)
+    assert 0 < w1_floor("ring", 200) < 0.2  # two samples of the same ring are close in W1
