@@ -16,10 +16,17 @@ With b - c = 1 and b - a = 2 (say a = -1, b = 1, c = 0) this is
     2 C(G) = integral (p_data - p_g)^2 / (p_data + p_g) dx = chi^2(2 P_G || P_data + P_G),
 
 the Pearson chi^2 divergence of 2 p_g from p_data + p_g (Mao et al.'s Theorem 1; they write
-the arguments the other way round). With the 0/1 coding of :mod:`gancourse.losses` (a = 0,
-b = 1, c = 1) the condition fails and there is no such link. And on disjoint supports the
-chi^2 form is constant, like every f-divergence: (p - q)^2 / (p + q) = p + q wherever one of
-them is 0, so 2 C(G) = 2.
+the arguments the other way round). Mao et al.'s condition is sufficient, not necessary:
+expanding the square, with integral p_g^2 / (p_data + p_g) = 1/2 + chi^2 / 4, every coding gives
+
+    C(G) = (c - (a + b) / 2)^2 + (b - a)^2 / 8 * chi^2(2 P_G || P_data + P_G),
+
+an increasing affine function of the same divergence. The 0/1 coding of :mod:`gancourse.losses`
+(a = 0, b = 1, c = 1) is not chi^2 itself but 1/4 + chi^2 / 8 -- the same minimiser, a
+quarter of the slope; the constant vanishes when G aims at the midpoint c = (a + b) / 2
+(lecture 09 checks both by quadrature). And on disjoint supports the chi^2 form is constant,
+like every f-divergence: (p - q)^2 / (p + q) = p + q wherever one of them is 0, so
+2 C(G) = 2 for Mao et al.'s coding.
 """
 
 from __future__ import annotations

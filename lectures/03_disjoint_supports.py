@@ -295,8 +295,9 @@ assert min(d_plain) > 0.98 and max(abs(d - 0.9) for d in d_smooth) < 0.03
 # **LSGAN** (Mao et al. 2017) drops the sigmoid and uses squared errors: here $D$ regresses real
 # samples to 1 and fakes to 0, and $G$ minimises $\tfrac12\mathbb E(D(G(z)) - 1)^2$. Why did it
 # move $\theta$? Not because it measures a better divergence. Mao et al. show that with
-# targets $-1$, $1$, $0$ (not the $0/1$ used here) the game minimises a Pearson $\chi^2$
-# divergence (lecture 09 checks this) — and on disjoint supports every such $f$-divergence,
+# targets $-1$, $1$, $0$ the game minimises a Pearson $\chi^2$ divergence; with the $0/1$
+# targets used here it minimises $\tfrac14 + \tfrac18\chi^2$, the same divergence shifted and
+# scaled (lecture 09 checks both) — and on disjoint supports every such $f$-divergence,
 # $\chi^2$ included, is as constant as JSD. What differs is the discriminator. Its output is
 # linear, so it never saturates: a fake that $D$ rejects still gets a gradient proportional to
 # its error. And a network trained for finitely many steps is a smooth function that is far
