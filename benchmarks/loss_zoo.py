@@ -5,8 +5,8 @@ same generator, discriminator widths, batch size, learning rates, schedule and s
 the toy benchmark's ``gan``; only the loss changes (EBGAN and BEGAN need an auto-encoder D of
 the same widths). Metrics: modes captured and % high quality (VEEGAN's rule, 2500 samples) and
 the exact W1 between 1000 samples and 1000 data points. Every run also keeps a trace: W1 (500
-points) at 10 stops and, for BEGAN, the convergence measure averaged over the steps before
-each stop. A run whose loss becomes NaN or infinite is recorded as diverged. One CPU thread per
+points) at 10 stops and, for BEGAN, the convergence measure, k_t and the mean energies of real
+and generated samples, each averaged over the steps before each stop. A run whose loss becomes NaN or infinite is recorded as diverged. One CPU thread per
 run; ``--workers`` runs side by side. From the repository root:
 
     .venv/bin/python benchmarks/loss_zoo.py                                  # all, 5 seeds
@@ -65,10 +65,12 @@ def run_one(job: tuple[str, str, int]) -> dict:
 
     def metrics(samples):
         out = {"w1": w1_point_clouds(samples[:500], real)}
-        if control is not None:  # BEGAN: the measure over the steps since the last stop
-            window = control.trace["measure"][seen[0]:]
-            out["measure"] = float(np.mean(window)) if window else float("nan")
-            seen[0] = len(control.trace["measure"])
+        if control is not None:  # BEGAN: means over the steps since the last stop
+            trace = control.trace
+            for key in ("measure", "k", "real", "fake"):
+                window = trace[key][seen[0]:]
+                out[key] = float(np.mean(window)) if window else float("nan")
+            seen[0] = len(trace["measure"])
         return out
 
     trainer.metrics = metrics
