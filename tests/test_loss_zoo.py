@@ -91,3 +91,46 @@ def test_evaluate_zoo_against_mode_stats_and_the_assignment_w1():
     rows, cols = linear_sum_assignment(cost)
     assert got["w1"] == pytest.approx(cost[rows, cols].mean(), rel=1e-12)
     assert 0 < w1_floor("ring", 200) < 0.2  # two samples of the same ring are close in W1
+
+
+def test_the_saved_bench_is_the_bench_the_code_defines():
+    """gancourse/data/loss_zoo.json (benchmarks/loss_zoo.py) holds every loss x dataset x seed
+    of ZOO with the settings ZOO gives today, its traces have the stops they claim, and every
+    finished run's W1 is at least the data's own sampling floor."""
+    from gancourse.fdivergences import F_DIVERGENCES
+    from gancourse.loss_zoo import FGAN_1D, ZOO, ZOO_DATASETS, ZOO_STEPS, load_zoo
+
+    zoo = load_zoo()
+    assert zoo["steps"] == ZOO_STEPS
+    assert json_like(zoo["losses"]) == json_like(
+        {m: {"description": s.description, "config": s.config, "energy_power": s.energy_power}
+         for m, s in ZOO.items()})
+    keys = sorted((r["dataset"], r["loss"], r["seed"]) for r in zoo["runs"])
+    assert keys == sorted((d, m, s) for d in ZOO_DATASETS for m in ZOO for s in range(5))
+    for r in zoo["runs"]:
+        assert r["steps"] == ZOO_STEPS[r["dataset"]]
+        stops = r["trace"]["step"]
+        if not r["diverged"]:
+            assert stops == list(range(0, r["steps"] + 1, r["steps"] // zoo["stops"]))
+            assert r["w1"] >= 0.8 * zoo["w1_floor"][r["dataset"]]
+        assert ("measure" in r["trace"]) == (r["loss"] == "began")
+    fgan = zoo["fgan_1d"]
+    assert json_like(fgan["settings"]) == json_like(FGAN_1D)
+    assert sorted((r["divergence"], r["seed"]) for r in fgan["runs"]) == \
+        sorted((f, s) for f in F_DIVERGENCES for s in range(5))
+
+
+def json_like(value):
+    import json
+
+    return json.loads(json.dumps(value))
+
+
+def test_began_convergence_records_the_measure_from_the_controls_trace():
+    from gancourse.loss_zoo import run_began_convergence
+
+    out = run_began_convergence(0, stops=(3, 7), device="cpu")
+    assert out["step"] == [3, 7] and len(out["measure"]) == len(out["w1"]) == 2
+    assert all(m > 0 for m in out["measure"]) and all(0 <= k <= 1 for k in out["k"])
+    with pytest.raises(ValueError, match="stops must be increasing"):
+        run_began_convergence(0, stops=(10, 5))
