@@ -183,8 +183,8 @@ check("09.4", ebgan_d_loss)
 # $\mu$ (`float(trainer.G.mu.detach())`) and $\sigma$ (`trainer.G.sigma`). Return a NumPy array
 # of shape `(len(seeds), 2)`, one row $(\mu, \sigma)$ per seed.
 #
-# The checks re-run your protocol on a short budget, then ask the real question at the full
-# budget: does KL cover both modes, and does reverse KL pick one?
+# The checks re-run your protocol on a short budget, then ask the real question on 800 steps:
+# does KL spread over both modes, and does reverse KL pick one?
 
 # %%
 def fit_two_modes(divergence, seeds=(0, 1), steps=1500):

@@ -102,4 +102,4 @@ def test_experiment_with_the_wrong_parameter_fails(capsys):
         return np.array(rows)
 
     assert check("09.5", log_sigma_instead) is False
-    _expect_failures(capsys.readouterr().out, ["the protocol", "seed 0, 1500 steps"])
+    _expect_failures(capsys.readouterr().out, ["the protocol", "seed 0, 800 steps"])

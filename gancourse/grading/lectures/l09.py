@@ -156,16 +156,19 @@ def register(reg: Registry) -> None:
             expect_close(got, fit_two_modes_reference(divergence, (0, 1), 40),
                          what=f"(mu, sigma) per seed for {divergence!r}", rtol=1e-6)
 
-    # Measured (benchmarks/results/loss_zoo_fgan.md, seeds 0-4): KL ends at |mu| <= 0.49 with
-    # sigma 2.07-2.15 (the quadrature optimum: 0, 2.09); reverse KL at |mu| 1.98-2.02 with
-    # sigma 0.59-0.61 (2.00, 0.60). The checks' margins are several times that spread.
-    @ex.check(points=2, name="seed 0, 1500 steps: KL covers both modes, reverse KL picks one")
+    # Measured on seeds 0-2 at 800 steps (one CPU thread, 1.5 s a run): KL ends with sigma
+    # 1.79-2.12 and |mu| 0.37-1.01 (still drifting towards the optimum 0, 2.09; at 1500 steps,
+    # benchmarks/results/loss_zoo_fgan.md, |mu| <= 0.49 and sigma 2.07-2.15), reverse KL with
+    # |mu| 1.99-2.01 and sigma 0.59-0.61. The check asks the qualitative question -- spread
+    # over both modes, or on one -- with margins far outside that spread, on a budget that
+    # stays well inside the grader's 20 s per call even when two notebooks share two cores.
+    @ex.check(points=2, name="seed 0, 800 steps: KL covers both modes, reverse KL picks one")
     def _(call):
-        (mu, sigma), = fits(call("kl", (0,), 1500), 1)
-        expect_true(abs(mu) < 0.75 and abs(sigma - 2.09) < 0.2,
-                    f"KL should spread one Gaussian over both modes (mu near 0, sigma near "
-                    f"2.09); got mu = {mu:.3f}, sigma = {sigma:.3f}")
-        (mu, sigma), = fits(call("reverse_kl", (0,), 1500), 1)
-        expect_true(abs(abs(mu) - 2.0) < 0.25 and abs(sigma - 0.6) < 0.1,
-                    f"reverse KL should sit on one mode (|mu| near 2, sigma near 0.6); got "
-                    f"mu = {mu:.3f}, sigma = {sigma:.3f}")
+        (mu, sigma), = fits(call("kl", (0,), 800), 1)
+        expect_true(abs(mu) < 1.2 and sigma > 1.5,
+                    f"KL should spread one Gaussian over both modes (mu between them, sigma "
+                    f"near the mixture's 2.09); got mu = {mu:.3f}, sigma = {sigma:.3f}")
+        (mu, sigma), = fits(call("reverse_kl", (0,), 800), 1)
+        expect_true(abs(mu) > 1.6 and sigma < 0.8,
+                    f"reverse KL should sit on one mode (|mu| near 2, sigma near one mode's "
+                    f"0.6); got mu = {mu:.3f}, sigma = {sigma:.3f}")
