@@ -48,7 +48,8 @@ from .wasserstein import w1_point_clouds
 
 __all__ = ["TWO_MODES", "FGAN_1D", "make_fgan_1d", "ZooLoss", "ZOO", "ZOO_DATASETS",
            "ZOO_STEPS", "zoo_dataset", "make_zoo_trainer", "evaluate_zoo", "w1_floor",
-           "load_zoo", "BLOB", "BEGAN_STOPS", "run_began_convergence"]
+           "load_zoo", "zoo_summary", "failed_runs", "BLOB", "BEGAN_STOPS",
+           "run_began_convergence"]
 
 TWO_MODES = GaussianMixture(means=[-2.0, 2.0], stds=[0.6, 0.6])
 # The f-GAN budget on TWO_MODES: Adam for both players, D twice as fast.
@@ -175,6 +176,33 @@ def evaluate_zoo(trainer: GANTrainer, dataset: str, n: int = 2500, n_w1: int = 1
 def load_zoo(path: str | Path | None = None) -> dict[str, Any]:
     """The saved results of ``benchmarks/loss_zoo.py`` (machine, settings and every run)."""
     return load_results("loss_zoo", path)
+
+
+def _runs(zoo: dict[str, Any], loss: str, dataset: str) -> list[dict[str, Any]]:
+    return [r for r in zoo["runs"] if r["loss"] == loss and r["dataset"] == dataset]
+
+
+def failed_runs(zoo: dict[str, Any], loss: str, dataset: str) -> int:
+    """How many saved runs of ``loss`` on ``dataset`` failed: diverged, or ended with W1 above
+    ten times the data's own sampling floor (``zoo["w1_floor"]``)."""
+    floor = zoo["w1_floor"][dataset]
+    return sum(r["diverged"] or r["w1"] > 10 * floor for r in _runs(zoo, loss, dataset))
+
+
+def zoo_summary(zoo: dict[str, Any], dataset: str) -> dict[str, dict[str, Any]]:
+    """Per loss of the saved bench on ``dataset``: seeds, diverged runs, and arrays of modes
+    captured and high quality (every run; a diverged run counts 0) and W1 (finished runs),
+    and the mean seconds per run."""
+    out = {}
+    for loss in zoo["losses"]:
+        runs = _runs(zoo, loss, dataset)
+        done = [r for r in runs if not r["diverged"]]
+        out[loss] = {"seeds": len(runs), "diverged": len(runs) - len(done),
+                     "modes": np.array([r["modes_captured"] for r in runs]),
+                     "hq": np.array([r["high_quality"] for r in runs]),
+                     "w1": np.array([r["w1"] for r in done]),
+                     "seconds": float(np.mean([r["seconds"] for r in runs]))}
+    return out
 
 
 # -- BEGAN's convergence measure ---------------------------------------------------------------

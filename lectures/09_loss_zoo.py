@@ -41,7 +41,8 @@ from gancourse.fdivergences import (F_DIVERGENCES, f_divergence_on_grid, optimal
                                     variational_bound_on_grid)
 from gancourse.least_squares import lsgan_generator_criterion, pearson_chi2_on_grid
 from gancourse.likelihood import fit_gaussian_by_kl
-from gancourse.loss_zoo import TWO_MODES, ZOO, load_zoo, make_fgan_1d, run_began_convergence
+from gancourse.loss_zoo import (TWO_MODES, ZOO, failed_runs, load_zoo, make_fgan_1d,
+                                run_began_convergence, zoo_summary)
 from gancourse.losses import pulling_away
 from gancourse.widgets import FDivergenceExplorer
 
@@ -510,20 +511,7 @@ for r, e, rho_a, rho_e in zip(began_runs, early, rho_all, rho_early):
 # became infinite counts as diverged.
 
 # %% slideshow={"slide_type": "subslide"}
-def rows_for(dataset):
-    out = {}
-    for name in ZOO:
-        rs = [r for r in zoo["runs"] if r["dataset"] == dataset and r["loss"] == name]
-        done = [r for r in rs if not r["diverged"]]
-        out[name] = {"seeds": len(rs), "diverged": len(rs) - len(done),
-                     "modes": np.array([r["modes_captured"] for r in rs]),
-                     "hq": np.array([r["high_quality"] for r in rs]),
-                     "w1": np.array([r["w1"] for r in done]),
-                     "seconds": np.mean([r["seconds"] for r in rs])}
-    return out
-
-
-bench = {d: rows_for(d) for d in ("line", "ring", "grid")}
+bench = {d: zoo_summary(zoo, d) for d in ("line", "ring", "grid")}
 for dataset, rows in bench.items():
     n_modes = {"line": 5, "ring": 8, "grid": 25}[dataset]
     print(f"\n{dataset} ({n_modes} modes; W1 floor {zoo['w1_floor'][dataset]:.3f})")
@@ -572,9 +560,7 @@ for name, div in F_DIVERGENCES.items():
         terms = (div.activation(v_far), div.conjugate(div.activation(v_far)))
     # the steepest slope of either term between |v| = 20 and |v| = 30, on either side
     growth[name] = max(float(np.max(np.abs(np.diff(t)[[0, 2]]) / 10)) for t in terms)
-    failures[name] = {d: sum(r["diverged"] or r["w1"] > 10 * zoo["w1_floor"][d]
-                             for r in zoo["runs"] if r["loss"] == f"f-{name}" and r["dataset"] == d)
-                      for d in ("line", "ring", "grid")}
+    failures[name] = {d: failed_runs(zoo, f"f-{name}", d) for d in ("line", "ring", "grid")}
     print(f"{name:>16}: steepest slope at |v| = 20..30: {growth[name]:10.3g}   "
           f"failed runs (of 5) on line / ring / grid: {list(failures[name].values())}")
 bounded = [n for n, g in growth.items() if g < 1e-9]  # flat far out: no gradient at all
@@ -583,16 +569,12 @@ faster = [n for n, g in growth.items() if g > 1.0 + 1e-6]
 print("bounded:", bounded, "| linear:", linear, "| faster than linear:", faster)
 
 
-def failed(loss, dataset):
-    return sum(r["diverged"] or r["w1"] > 10 * zoo["w1_floor"][dataset]
-               for r in zoo["runs"] if r["loss"] == loss and r["dataset"] == dataset)
-
 
 # Claims: the f-GANs whose losses grow at most linearly -- Jensen-Shannon, and the GAN row,
 # benched as "minimax" -- never failed on any toy; each one growing faster failed at least once.
 assert bounded == ["total_variation"] and linear == ["jensen_shannon"]
 assert faster == ["kl", "reverse_kl", "pearson", "neyman", "hellinger"]
-assert sum(failed(loss, d) for loss in ("f-jensen_shannon", "minimax")
+assert sum(failed_runs(zoo, loss, d) for loss in ("f-jensen_shannon", "minimax")
            for d in ("line", "ring", "grid")) == 0
 assert all(sum(failures[name].values()) >= 1 for name in faster)
 # ... and the bounded one, total variation, failed every run on every toy: no gradient.
@@ -610,7 +592,7 @@ for ax, (dataset, rows) in zip(axes, bench.items()):
     share = [rows[n]["modes"].mean() / n_modes for n in names]
     ax.barh(range(len(names)), share, color="C0")
     for i, n in enumerate(names):
-        if failed(n, dataset):
+        if failed_runs(zoo, n, dataset):
             ax.plot(1.03, i, "x", color="C3")
     ax.set(title=dataset, xlim=(0, 1.08), xlabel="share of modes captured")
 axes[0].set_yticks(range(len(names)), names)
@@ -633,17 +615,15 @@ plt.show()
 #   leaves almost none.)
 
 # %% slideshow={"slide_type": "subslide"}
-def mean_modes(loss, dataset):
-    return bench[dataset][loss]["modes"].mean()
-
-
 full = {"line": 5, "ring": 8, "grid": 25}
+mean_modes = {d: {loss: row["modes"].mean() for loss, row in bench[d].items()} for d in full}
 for loss in ("nonsaturating", "minimax", "hinge", "f-jensen_shannon"):
     for dataset, n_modes in full.items():
-        assert failed(loss, dataset) == 0 and mean_modes(loss, dataset) >= 0.9 * n_modes, \
+        assert failed_runs(zoo, loss, dataset) == 0 and \
+            mean_modes[dataset][loss] >= 0.9 * n_modes, \
             (loss, dataset)
 for dataset in full:
-    assert mean_modes("lsgan", dataset) > mean_modes("lsgan-chi2", dataset)
+    assert mean_modes[dataset]["lsgan"] > mean_modes[dataset]["lsgan-chi2"]
 grid_wgan = [r for r in toy2d["runs"] if r["dataset"] == "grid" and r["method"] == "wgan-gp"]
 assert bench["grid"]["wgan-gp"]["hq"].max() < 0.1  # one critic step: no sample near a mode
 assert min(r["modes_captured"] for r in grid_wgan) == 25  # five critic steps (lecture 05)

@@ -96,7 +96,7 @@ def test_evaluate_zoo_against_mode_stats_and_the_assignment_w1():
 def test_the_saved_bench_is_the_bench_the_code_defines():
     """gancourse/data/loss_zoo.json (benchmarks/loss_zoo.py) holds every loss x dataset x seed
     of ZOO with the settings ZOO gives today, its traces have the stops they claim, and every
-    finished run's W1 is at least the data's own sampling floor."""
+    finished run's W1 is no less than half the data's own sampling floor."""
     from gancourse.fdivergences import F_DIVERGENCES
     from gancourse.loss_zoo import FGAN_1D, ZOO, ZOO_DATASETS, ZOO_STEPS, load_zoo
 
@@ -112,7 +112,7 @@ def test_the_saved_bench_is_the_bench_the_code_defines():
         stops = r["trace"]["step"]
         if not r["diverged"]:
             assert stops == list(range(0, r["steps"] + 1, r["steps"] // zoo["stops"]))
-            assert r["w1"] >= 0.8 * zoo["w1_floor"][r["dataset"]]
+            assert r["w1"] >= 0.5 * zoo["w1_floor"][r["dataset"]]  # no run beats sampling noise 2x
         assert ("measure" in r["trace"]) == (r["loss"] == "began")
     fgan = zoo["fgan_1d"]
     assert json_like(fgan["settings"]) == json_like(FGAN_1D)
@@ -134,3 +134,22 @@ def test_began_convergence_records_the_measure_from_the_controls_trace():
     assert all(m > 0 for m in out["measure"]) and all(0 <= k <= 1 for k in out["k"])
     with pytest.raises(ValueError, match="stops must be increasing"):
         run_began_convergence(0, stops=(10, 5))
+
+
+def test_bench_summaries_on_a_hand_made_bench():
+    from gancourse.loss_zoo import failed_runs, zoo_summary
+
+    def run(loss, seed, w1, diverged=False, modes=8):
+        return {"dataset": "ring", "loss": loss, "seed": seed, "w1": None if diverged else w1,
+                "diverged": diverged, "modes_captured": 0 if diverged else modes,
+                "high_quality": 0.0 if diverged else 0.9, "seconds": 2.0 + seed}
+
+    zoo = {"w1_floor": {"ring": 0.05}, "losses": {"a": {}, "b": {}},
+           "runs": [run("a", 0, 0.1), run("a", 1, 0.6), run("a", 2, 0.2, diverged=True),
+                    run("b", 0, 0.49, modes=7)]}
+    assert failed_runs(zoo, "a", "ring") == 2  # W1 0.6 > 10 x 0.05, and the diverged run
+    assert failed_runs(zoo, "b", "ring") == 0
+    rows = zoo_summary(zoo, "ring")
+    assert rows["a"]["diverged"] == 1 and rows["a"]["modes"].tolist() == [8, 8, 0]
+    assert rows["a"]["w1"].tolist() == [0.1, 0.6] and rows["a"]["seconds"] == 3.0
+    assert rows["b"]["modes"].tolist() == [7] and rows["b"]["hq"].tolist() == [0.9]
