@@ -110,3 +110,24 @@ def test_07_6_fails_for_a_random_direction(capsys):
     assert check("07.6", random_direction) is False
     out = capsys.readouterr().out
     assert out.count("[FAIL]") == 2, out
+
+
+@pytest.mark.slow
+def test_09_5_fails_for_the_wrong_parameter(capsys):
+    """Exercise 09.5 reports sigma; a student who records log sigma (the generator's raw
+    parameter) fails the protocol and the covering question (log 2.1 = 0.74 < 1.5)."""
+    import numpy as np
+
+    from gancourse.loss_zoo import make_fgan_1d
+
+    def log_sigma_instead(divergence, seeds=(0, 1), steps=1500):
+        rows = []
+        for seed in seeds:
+            trainer = make_fgan_1d(divergence, seed, steps=steps, device="cpu")
+            trainer.train()
+            rows.append((float(trainer.G.mu.detach()), float(np.log(trainer.G.sigma))))
+        return np.array(rows)
+
+    assert check("09.5", log_sigma_instead) is False
+    out = capsys.readouterr().out
+    assert out.count("[FAIL]") == 2 and "the protocol" in out and "800 steps" in out, out

@@ -108,7 +108,7 @@ def register(reg: Registry) -> None:
             expect_tensor(got, "hellinger_g_loss(...)")
             expect_close(np.reshape(got, ()), want, what="the loss", rtol=1e-9)
 
-    @ex.check(points=1, name="gradient with respect to v_fake")
+    @ex.check(points=2, name="gradient with respect to v_fake")
     def _(call):
         _, grads = call.with_grad(torch.tensor(vf), wrt=[0])
         expect_close(grads[0], np.exp(-vf) / len(vf), what="d loss / d v_fake", rtol=1e-9)
