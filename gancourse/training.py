@@ -107,6 +107,9 @@ class TrainConfig:
         if self.optimizer not in ("adam", "sgd"):
             raise ValueError(f"optimizer must be 'adam' or 'sgd', got {self.optimizer!r}")
         pair = get_loss(self.loss, **self.loss_options)
+        if self.unrolled_steps and pair.control is not None:
+            raise ValueError(f"unrolled_steps cannot be used with {self.loss!r}: its state "
+                             "(BEGAN's k_t) would also move on the unrolled copy's steps")
         if self.real_label < 1 and not pair.bce:
             raise ValueError(f"real_label (label smoothing) needs a BCE loss, not {self.loss!r}")
         if self.mismatch_weight and not pair.bce:

@@ -61,6 +61,8 @@ def test_loss_options_are_checked_and_each_run_has_its_own_k():
     with pytest.raises(ValueError, match="takes no loss_options"):
         TrainConfig(loss="hinge", loss_options={"margin": 1.0})
     assert get_loss("began").control is not get_loss("began").control
+    with pytest.raises(ValueError, match="unrolled_steps cannot be used with 'began'"):
+        TrainConfig(loss="began", unrolled_steps=2)
 
 
 def _began_trainer(seed=0, **config):
