@@ -29,7 +29,8 @@ Floor 2, models and losses
     :mod:`gancourse.improved` (Salimans et al.'s techniques: feature matching, minibatch
     discrimination, historical averaging, virtual batch norm),
     :mod:`gancourse.semi_supervised` (the (K+1)-class discriminator),
-    :mod:`gancourse.energy` (the auto-encoder discriminator of EBGAN and BEGAN).
+    :mod:`gancourse.energy` (the auto-encoder discriminator of EBGAN and BEGAN),
+    :mod:`gancourse.fields` (D's field over the plane and the generator's pull on each fake).
 Floor 3, the training loop
     :mod:`gancourse.training` -- ``GANTrainer`` and ``TrainConfig``: every GAN of the course.
 Floor 4, lecture set-ups
@@ -38,9 +39,11 @@ Floor 4, lecture set-ups
     :mod:`gancourse.conditional` and :mod:`gancourse.pix2pix` (06), :mod:`gancourse.mnist_gans`
     (07: GANs on real digits, judged), :mod:`gancourse.metric_toys` (08: a ring whose collapse
     and blur are knobs), :mod:`gancourse.loss_zoo` (09: f-GANs on two modes, and the bench of
-    every loss on the line, the ring and the grid).
+    every loss on the line, the ring and the grid), :mod:`gancourse.live` (the live lab's
+    data sets, losses, remedies and its trainer).
 Floor 5, figures and widgets
-    :mod:`gancourse.plots`, :mod:`gancourse.widgets` (the lectures' explorers).
+    :mod:`gancourse.plots`, :mod:`gancourse.widgets` (the lectures' explorers, and the live
+    lab that trains a GAN while you watch).
 Floor 6, course tooling (knows notebooks and processes, not GANs)
     :mod:`gancourse.grading` (the self-check, ``gancourse check`` and ``gancourse grade``),
     :mod:`gancourse.publish` and :mod:`gancourse.floatpaths` (``course.py run|slides|site``),

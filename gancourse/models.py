@@ -188,9 +188,13 @@ class LineGenerator(nn.Module):
 class MinibatchStd(nn.Module):
     """Appends one feature: the mean over features of the per-feature std across the batch."""
 
+    @staticmethod
+    def statistic(h: torch.Tensor) -> torch.Tensor:
+        """The appended feature of a batch of features h (B, F): a scalar."""
+        return torch.sqrt(h.var(dim=0, unbiased=False) + 1e-8).mean()
+
     def forward(self, h: torch.Tensor) -> torch.Tensor:  # (B, F) -> (B, F + 1)
-        std = torch.sqrt(h.var(dim=0, unbiased=False) + 1e-8).mean()
-        return torch.cat([h, std.expand(h.shape[0], 1)], dim=1)
+        return torch.cat([h, self.statistic(h).expand(h.shape[0], 1)], dim=1)
 
 
 class MLPDiscriminator(nn.Module):

@@ -360,6 +360,33 @@ class GANTrainer:
                 group["lr"] = base * factor
 
     # -- the loop ------------------------------------------------------------------------------
+    def discriminator_step(self) -> float:
+        """One step of D against the current G (one of Algorithm 1's k); returns its loss.
+
+        :meth:`train` is ``k_steps`` of these and one :meth:`generator_step` per iteration; the
+        live lab calls them one at a time. Raises :class:`TrainingDiverged` on a NaN loss.
+        """
+        self._set_lr()
+        d_loss = self._d_step(self.D, self.opt_d)
+        self._check_finite("discriminator", d_loss)
+        self._last["d_loss"] = d_loss
+        return d_loss
+
+    def generator_step(self) -> float:
+        """One step of G; the generator step counter and the history advance (the history's
+        D loss is the last discriminator step's). Returns G's loss."""
+        self._set_lr()
+        g_loss = self._g_step()
+        self._check_finite("generator", g_loss)
+        self.step += 1
+        d_loss = self._last.get("d_loss", float("nan"))
+        self._last = {"d_loss": d_loss, "g_loss": g_loss}
+        self.history.step.append(self.step)
+        self.history.d_loss.append(d_loss)
+        self.history.g_loss.append(g_loss)
+        self._maybe_record()
+        return g_loss
+
     def train(self, steps: int | None = None) -> History:
         """Run ``steps`` (default ``config.steps``) more generator steps; return the history."""
         from tqdm.auto import tqdm
@@ -372,18 +399,9 @@ class GANTrainer:
         try:
             self._maybe_record()
             while self.step < end:
-                self._set_lr()
                 for _ in range(c.k_steps):
-                    d_loss = self._d_step(self.D, self.opt_d)
-                    self._check_finite("discriminator", d_loss)
-                g_loss = self._g_step()
-                self._check_finite("generator", g_loss)
-                self.step += 1
-                self._last = {"d_loss": d_loss, "g_loss": g_loss}
-                self.history.step.append(self.step)
-                self.history.d_loss.append(d_loss)
-                self.history.g_loss.append(g_loss)
-                self._maybe_record()
+                    d_loss = self.discriminator_step()
+                g_loss = self.generator_step()
                 if c.checkpoint_every and self.checkpoint_path and \
                         self.step % c.checkpoint_every == 0:
                     self.save(self.checkpoint_path)
@@ -409,9 +427,7 @@ class GANTrainer:
         losses = []
         try:
             for _ in range(steps):
-                self._set_lr()
-                losses.append(self._d_step(self.D, self.opt_d))
-                self._check_finite("discriminator", losses[-1])
+                losses.append(self.discriminator_step())
         except KeyboardInterrupt:
             print(f"Interrupted after {len(losses)} discriminator steps; the model is kept.")
         return losses

@@ -11,10 +11,11 @@ from .fdivergence import FDivergenceExplorer
 from .gan_game import GameExplorer
 from .gaussian_fit import GaussianFitExplorer
 from .latent import LatentExplorer, RuleSwitch
+from .live_lab import LiveLab
 from .metrics import MetricsToyExplorer
 from .snapshots import SnapshotExplorer
 from .transport import TransportExplorer
 
 __all__ = ["Explorer", "GaussianFitExplorer", "GameExplorer", "DisjointExplorer",
            "SnapshotExplorer", "TransportExplorer", "DigitExplorer", "LatentExplorer",
-           "RuleSwitch", "MetricsToyExplorer", "FDivergenceExplorer"]
+           "RuleSwitch", "MetricsToyExplorer", "FDivergenceExplorer", "LiveLab"]
