@@ -52,7 +52,8 @@ def main() -> int:
     try:
         for run in range(1, args.runs + 1):
             start = time.perf_counter()
-            proc = subprocess.run([sys.executable, "-m", "pytest", "tests/test_browser.py",
+            proc = subprocess.run([sys.executable, "-m", "pytest",
+                                   "tests/test_browser.py::test_run_a_lecture_and_move_a_slider",
                                    "-q", "-p", "no:cacheprovider", "-n", "0"],
                                   cwd=ROOT, capture_output=True, text=True)
             seconds = time.perf_counter() - start

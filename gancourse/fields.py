@@ -10,7 +10,10 @@ step that the generator's loss asks of that sample,
 where ``L_G`` is the generator's loss on a batch whose D outputs number ``n``. Because ``L_G``
 is a mean over D's outputs, ``n`` undoes the 1/n, and for an ordinary discriminator the pull
 on ``x_i`` is minus the gradient of that one sample's loss, whatever the batch size. The
-generator's parameters move by the chain rule through these pulls.
+generator's parameters move by the chain rule through these pulls. Their **alignment** (the
+length of the mean of the unit pulls: 1 when every sample is pulled the same way, near 0 when
+the pulls point every which way) shows a collapsing generator: its whole batch is pushed
+together, from one mode to the next (lecture 04).
 
 Two discriminators judge more than one point at a time, and their field is defined here:
 
@@ -31,7 +34,7 @@ from torch import nn
 
 from .models import MLPDiscriminator
 
-__all__ = ["discriminator_field", "generator_pull"]
+__all__ = ["discriminator_field", "generator_pull", "pull_alignment"]
 
 
 def _as_points(x, name: str, dim: int | None) -> torch.Tensor:
@@ -88,3 +91,17 @@ def generator_pull(D: nn.Module, g_loss: Callable[[torch.Tensor], torch.Tensor],
     out = D(x)
     (grad,) = torch.autograd.grad(g_loss(out), x)
     return -out.numel() * grad.detach()
+
+
+def pull_alignment(pull) -> float:
+    """Length of the mean unit pull, in [0, 1]: 1 when every sample is pulled the same way.
+
+    Args:
+        pull: (n, d) pulls (:func:`generator_pull`); zero pulls are left out.
+    """
+    pull = torch.as_tensor(pull, dtype=torch.float64)
+    if pull.dim() != 2 or len(pull) == 0:
+        raise ValueError(f"pull must have shape (n, d) with n >= 1, got {tuple(pull.shape)}")
+    size = pull.norm(dim=1)
+    unit = pull[size > 0] / size[size > 0, None]
+    return float(unit.mean(dim=0).norm()) if len(unit) else 0.0

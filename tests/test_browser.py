@@ -7,8 +7,10 @@ missing. The screenshot is kept in build/test-artifacts/ for a human to look at.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import re
 import secrets
 import shutil
 import socket
@@ -16,6 +18,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -40,12 +43,12 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture
-def lab(tmp_path):
-    """A JupyterLab server on 127.0.0.1 serving a fresh copy of lecture 01."""
+@contextlib.contextmanager
+def _serve(tmp_path: Path, nb) -> Iterator[str]:
+    """A JupyterLab server on 127.0.0.1 serving the notebook ``nb`` as lecture.ipynb; yields
+    the notebook's URL."""
     import jupytext
 
-    nb = jupytext.read(LECTURE)
     nb.metadata.pop("jupytext", None)
     jupytext.write(nb, tmp_path / "lecture.ipynb", fmt="ipynb")
     # Lab settings for this server only: every cell attached to the page (the default
@@ -96,6 +99,15 @@ def lab(tmp_path):
     assert _user_workspaces() == users_workspaces
 
 
+@pytest.fixture
+def lab(tmp_path):
+    """A JupyterLab server on 127.0.0.1 serving a fresh copy of lecture 01."""
+    import jupytext
+
+    with _serve(tmp_path, jupytext.read(LECTURE)) as url:
+        yield url
+
+
 def _user_workspaces() -> set[str]:
     from jupyter_core.paths import jupyter_config_dir
 
@@ -142,6 +154,91 @@ def _drag_right(page, handle, value_before: str, attempts: int = 4) -> bool:
     return False
 
 
+def _open_and_run_all(page, url: str, sync_api) -> None:
+    """Open the notebook at ``url`` in Lab as a user would, start its kernel and Run All."""
+    # Should Lab still ask which kernel to start, answer as a user would: Select.
+    page.add_locator_handler(
+        page.locator(".jp-Dialog", has_text="Select Kernel"),
+        lambda dialog: dialog.locator(".jp-mod-accept").click())
+    page.goto(url)
+    page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=90_000)
+    # wait for the kernel and for every script of the page (the widgets extension's
+    # among them: a widget created before it listens shows "model not found"), then
+    # Run > Run All Cells
+    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']",
+                           timeout=90_000)
+    page.wait_for_load_state("networkidle", timeout=90_000)
+    # On a loaded machine Lab can open the notebook with "No Kernel": then pick one
+    # as a user would (the kernel-name button opens "Select Kernel", answered above).
+    has_kernel = ("() => { const k = document.querySelector("
+                  "'.jp-NotebookPanel-toolbar .jp-Toolbar-kernelName');"
+                  " return k && k.innerText.includes('Python'); }")
+    for attempt in range(3):
+        try:
+            page.wait_for_function(has_kernel, timeout=60_000)
+            break
+        except sync_api.TimeoutError:
+            print(f"no kernel yet; selecting one ({attempt + 1})", flush=True)
+            page.locator(".jp-NotebookPanel-toolbar .jp-Toolbar-kernelName").click()
+    else:
+        pytest.fail("the notebook never got a kernel")
+    # Run All; wait until the kernel has taken the cells ([*]) and is idle again with
+    # none left running; then check that every code cell shows an execution count. On
+    # a loaded machine the kernel's connection can drop queued requests (the prompts
+    # show [*], then go blank, some cells run and the rest do not): then ask again at
+    # once. Re-running is harmless, the lecture is seeded; a cell that raises stops Run
+    # All every time, and the test fails with what every cell showed.
+    prompts = "[...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')]"
+    indicator = "document.querySelector('.jp-Notebook-ExecutionIndicator')"
+    running = f"() => {prompts}.some(e => e.innerText.includes('*'))"
+    settled = (f"() => {{ const s = {indicator}; return s && s.dataset.status === "
+               f"'idle' && !{prompts}.some(e => e.innerText.includes('*')); }}")
+    all_ran = (f"() => {prompts}.length > 0 && "
+               f"{prompts}.every(e => /\\[[0-9]+\\]/.test(e.innerText))")
+    for attempt in range(5):
+        print(f"Run All Cells, attempt {attempt + 1}", flush=True)
+        page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
+        page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
+        try:
+            page.wait_for_function(running, timeout=30_000)
+        except sync_api.TimeoutError:
+            pass  # the request was dropped at once, or the cells ran in a blink
+        page.wait_for_function(settled, timeout=300_000)
+        if page.evaluate(all_ran):
+            break
+        page.keyboard.press("Escape")
+    else:
+        pytest.fail("Run All Cells never ran every cell of the notebook")
+
+
+def _wait_for_widget(page, locator) -> None:
+    """Wait for a widget, or for the sign that the kernel made it before the page's widget
+    manager listened (seen on a loaded machine): then run that cell again, as a user would.
+    Event waits only; each round may take minutes under load."""
+    broken = page.locator(".jp-CodeCell", has_text="Error displaying widget").first
+    for attempt in range(3):
+        locator.or_(broken).first.wait_for(state="attached", timeout=180_000)
+        if locator.count():
+            break
+        print(f"widget not displayed; running its cell again ({attempt + 1})", flush=True)
+        broken.locator(".jp-InputArea-editor").click()
+        page.keyboard.press("Shift+Enter")
+        broken.wait_for(state="detached", timeout=180_000)
+    locator.wait_for(state="attached", timeout=180_000)
+
+
+def _dump_failure(page) -> None:
+    """A screenshot and what each cell showed, for whoever reads a failed CI log."""
+    page.screenshot(path=str(ARTIFACTS / "browser_failure.png"))
+    outputs = page.eval_on_selector_all(
+        ".jp-Cell", "cells => cells.map((c, i) => `--- cell ${i} `"
+        " + (c.querySelector('.jp-InputPrompt') || {innerText: ''}).innerText + '\\n'"
+        " + [...c.querySelectorAll('.jp-OutputArea-output')]"
+        ".map(o => o.innerText.slice(0, 300)).join('\\n'))")
+    (ARTIFACTS / "browser_failure.txt").write_text("\n".join(outputs))
+    print("\n".join(outputs)[-3000:])
+
+
 def test_run_a_lecture_and_move_a_slider(lab):
     sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed")
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
@@ -150,74 +247,9 @@ def test_run_a_lecture_and_move_a_slider(lab):
                                     args=["--no-sandbox", "--disable-gpu"])
         try:
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            # Should Lab still ask which kernel to start, answer as a user would: Select.
-            page.add_locator_handler(
-                page.locator(".jp-Dialog", has_text="Select Kernel"),
-                lambda dialog: dialog.locator(".jp-mod-accept").click())
-            page.goto(lab)
-            page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=90_000)
-            # wait for the kernel and for every script of the page (the widgets extension's
-            # among them: a widget created before it listens shows "model not found"), then
-            # Run > Run All Cells
-            page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']",
-                                   timeout=90_000)
-            page.wait_for_load_state("networkidle", timeout=90_000)
-            # On a loaded machine Lab can open the notebook with "No Kernel": then pick one
-            # as a user would (the kernel-name button opens "Select Kernel", answered above).
-            has_kernel = ("() => { const k = document.querySelector("
-                          "'.jp-NotebookPanel-toolbar .jp-Toolbar-kernelName');"
-                          " return k && k.innerText.includes('Python'); }")
-            for attempt in range(3):
-                try:
-                    page.wait_for_function(has_kernel, timeout=60_000)
-                    break
-                except sync_api.TimeoutError:
-                    print(f"no kernel yet; selecting one ({attempt + 1})", flush=True)
-                    page.locator(".jp-NotebookPanel-toolbar .jp-Toolbar-kernelName").click()
-            else:
-                pytest.fail("the notebook never got a kernel")
-            # Run All; wait until the kernel has taken the cells ([*]) and is idle again with
-            # none left running; then check that every code cell shows an execution count. On
-            # a loaded machine the kernel's connection can drop queued requests (the prompts
-            # show [*], then go blank, some cells run and the rest do not): then ask again at
-            # once. Re-running is harmless, the lecture is seeded; a cell that raises stops Run
-            # All every time, and the test fails with what every cell showed.
-            prompts = "[...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')]"
-            indicator = "document.querySelector('.jp-Notebook-ExecutionIndicator')"
-            running = f"() => {prompts}.some(e => e.innerText.includes('*'))"
-            settled = (f"() => {{ const s = {indicator}; return s && s.dataset.status === "
-                       f"'idle' && !{prompts}.some(e => e.innerText.includes('*')); }}")
-            all_ran = (f"() => {prompts}.length > 0 && "
-                       f"{prompts}.every(e => /\\[[0-9]+\\]/.test(e.innerText))")
-            for attempt in range(5):
-                print(f"Run All Cells, attempt {attempt + 1}", flush=True)
-                page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
-                page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
-                try:
-                    page.wait_for_function(running, timeout=30_000)
-                except sync_api.TimeoutError:
-                    pass  # the request was dropped at once, or the cells ran in a blink
-                page.wait_for_function(settled, timeout=300_000)
-                if page.evaluate(all_ran):
-                    break
-                page.keyboard.press("Escape")
-            else:
-                pytest.fail("Run All Cells never ran every cell of the notebook")
-            # Wait for the widget, or for the sign that the kernel made it before the page's
-            # widget manager listened (seen on a loaded machine): then run that cell again,
-            # as a user would. Event waits only; each round may take minutes under load.
+            _open_and_run_all(page, lab, sync_api)
             slider = page.locator(".widget-hslider .noUi-handle").first
-            broken = page.locator(".jp-CodeCell", has_text="Error displaying widget").first
-            for attempt in range(3):
-                slider.or_(broken).first.wait_for(state="attached", timeout=180_000)
-                if slider.count():
-                    break
-                print(f"widget not displayed; running its cell again ({attempt + 1})",
-                      flush=True)
-                broken.locator(".jp-InputArea-editor").click()
-                page.keyboard.press("Shift+Enter")
-                broken.wait_for(state="detached", timeout=180_000)
-            slider.wait_for(state="attached", timeout=180_000)
+            _wait_for_widget(page, slider)
             # After Run All the sliders show the values the kernel holds: the lecture's last
             # cells compute at other values without moving them (they once moved them, and
             # the page was left showing sigma = 0.60 while the kernel had set 1.0).
@@ -234,18 +266,92 @@ def test_run_a_lecture_and_move_a_slider(lab):
             after, value_after = readout.inner_text(), slider.get_attribute("aria-valuenow")
             page.screenshot(path=str(ARTIFACTS / "browser_lecture01.png"))
         except Exception:
-            page.screenshot(path=str(ARTIFACTS / "browser_failure.png"))
-            # what each cell showed, for whoever reads a failed CI log
-            outputs = page.eval_on_selector_all(
-                ".jp-Cell", "cells => cells.map((c, i) => `--- cell ${i} `"
-                " + (c.querySelector('.jp-InputPrompt') || {innerText: ''}).innerText + '\\n'"
-                " + [...c.querySelectorAll('.jp-OutputArea-output')]"
-                ".map(o => o.innerText.slice(0, 300)).join('\\n'))")
-            (ARTIFACTS / "browser_failure.txt").write_text("\n".join(outputs))
-            print("\n".join(outputs)[-3000:])
+            _dump_failure(page)
             raise
         finally:
             browser.close()
     assert tuple(map(float, shown)) == (0.0, 1.0), shown  # mu and sigma as the kernel has them
     assert float(value_after) > float(value_before)  # the slider moved ...
     assert after != before and "KL" in after  # ... and the readout followed
+
+
+LAB_NOTEBOOK = """import gancourse as gc
+from gancourse.widgets import LiveLab
+
+device = gc.setup(seed=0)
+lab = LiveLab("ring", seed=0, {options})
+lab"""
+# benchmarks/live_lab.py measures other settings through this variable
+LAB_OPTIONS = os.environ.get("GANCOURSE_LAB_OPTIONS", "iterations_per_frame=3")
+FPS_FILE = ARTIFACTS / "live_lab_fps.json"  # benchmarks/live_lab.py reads it
+
+
+@pytest.fixture
+def lab_notebook(tmp_path):
+    """A JupyterLab server serving a notebook whose one cell shows the live lab."""
+    import nbformat
+
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
+        LAB_NOTEBOOK.format(options=LAB_OPTIONS))])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                 "language": "python"}
+    with _serve(tmp_path, nb) as url:
+        yield url
+
+
+def _generator_step(readout) -> int:
+    match = re.search(r"generator step\s+(\d+)", readout.inner_text())
+    assert match, readout.inner_text()
+    return int(match.group(1))
+
+
+def test_live_lab_plays_and_pauses(lab_notebook):
+    """Press play: the figure changes frame after frame and the step count rises; press
+    pause: both stop. The display rate while playing is written to FPS_FILE."""
+    sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM,
+                                    args=["--no-sandbox", "--disable-gpu"])
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            _open_and_run_all(page, lab_notebook, sync_api)
+            play = page.locator(".widget-toggle-button", has_text="play").first
+            _wait_for_widget(page, play)
+            readout = page.locator(".widget-html table").first
+            readout.wait_for(state="attached", timeout=60_000)
+            assert _generator_step(readout) == 0
+            # count every new frame: the Image widget sets a new src on its <img>
+            page.evaluate("""() => {
+                const img = document.querySelector('img.widget-image');
+                window.labFrames = 0;
+                new MutationObserver(() => { window.labFrames += 1; })
+                    .observe(img, {attributes: true, attributeFilter: ['src']});
+            }""")
+            play.click()
+            page.wait_for_function("() => window.labFrames >= 5", timeout=120_000)
+            first, start = page.evaluate("() => window.labFrames"), time.monotonic()
+            page.wait_for_timeout(5000)
+            frames, seconds = page.evaluate("() => window.labFrames") - first, \
+                time.monotonic() - start
+            playing_step, readout_text = _generator_step(readout), readout.inner_text()
+            page.locator(".widget-toggle-button", has_text="pause").first.click()
+            page.wait_for_timeout(1500)  # a frame the kernel had already sent lands
+            paused_step, paused_frames = _generator_step(readout), \
+                page.evaluate("() => window.labFrames")
+            page.wait_for_timeout(2500)
+            still_step, still_frames = _generator_step(readout), \
+                page.evaluate("() => window.labFrames")
+            page.screenshot(path=str(ARTIFACTS / "browser_live_lab.png"))
+        except Exception:
+            _dump_failure(page)
+            raise
+        finally:
+            browser.close()
+    fps = frames / seconds
+    FPS_FILE.write_text(json.dumps({"options": LAB_OPTIONS, "frames": frames,
+                                    "seconds": seconds, "fps": fps, "steps": playing_step,
+                                    "readout": readout_text}))
+    print(f"live lab in the browser: {fps:.1f} frames per second", flush=True)
+    assert frames >= 5 and playing_step > 0  # it played: new frames, new steps ...
+    assert (still_step, still_frames) == (paused_step, paused_frames)  # ... and pause held

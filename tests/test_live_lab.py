@@ -1,6 +1,7 @@
 """The live lab, driven as a learner would (buttons, sliders, ticks of play), checked against
 the numbers behind its figure: D evaluated directly, hand-built trainers, scipy."""
 
+import asyncio
 import io
 
 import numpy as np
@@ -10,7 +11,7 @@ from PIL import Image
 from scipy.stats import wasserstein_distance
 
 from gancourse.distributions import Ring, SwissRoll
-from gancourse.fields import discriminator_field, generator_pull
+from gancourse.fields import discriminator_field, generator_pull, pull_alignment
 from gancourse.live import LAB_DATA, make_lab_trainer
 from gancourse.models import MLPDiscriminator, MLPGenerator
 from gancourse.seeding import seeded
@@ -101,6 +102,18 @@ def test_the_pull_is_minus_each_samples_loss_gradient(loss):
     np.testing.assert_allclose(pull.numpy(), expected.numpy(), rtol=1e-5, atol=1e-7)
 
 
+def test_pull_alignment():
+    same = np.array([[1.0, 0.0], [3.0, 0.0], [0.5, 0.0]])
+    assert pull_alignment(same) == pytest.approx(1.0)
+    assert pull_alignment(np.array([[1.0, 0.0], [-2.0, 0.0]])) == pytest.approx(0.0)
+    angles = np.linspace(0, 2 * np.pi, 13)[:-1]  # 12 directions around the circle
+    assert pull_alignment(np.c_[np.cos(angles), np.sin(angles)]) == pytest.approx(0, abs=1e-12)
+    # by hand: unit vectors (1, 0) and (0, 1) average to (1/2, 1/2), of length 1/sqrt(2)
+    assert pull_alignment([[5.0, 0.0], [0.0, 0.1], [0.0, 0.0]]) == pytest.approx(2**-0.5)
+    with pytest.raises(ValueError, match="pull must have shape"):
+        pull_alignment(np.zeros(3))
+
+
 def test_an_iteration_is_one_trainer_step_exactly():
     lab = LiveLab("ring", seed=5, lr_g=3e-3, device="cpu", n_show=100, grid_size=10)
     ref = _hand_built(5, lr_g=3e-3)
@@ -145,20 +158,42 @@ def test_switching_the_loss_keeps_the_networks(lab):
     assert lab.trainer.config.gp_weight == 0.0 and lab.trainer.loss.name == "hinge"
 
 
-def test_play_ticks_train_a_frame_and_the_stop_button_does_not(lab):
+def test_a_tick_trains_a_frame_and_stops_at_its_deadline(lab):
     lab.frame_seconds = 60.0  # no early stop on a slow machine: the count is exact
     lab.controls["per_frame"].value = 4
     before = lab.image.value
-    lab.play.value += 1
+    lab.tick()
     assert lab.trainer.step == 4 and lab.image.value != before
-    lab.play.value += 1
+    lab.tick()
     assert lab.trainer.step == 8 and lab.frames_per_second > 0
-    lab.play.value = 0  # what the Play widget's stop button does
-    assert lab.trainer.step == 8
     lab.frame_seconds = 0.0  # a frame past its deadline trains nothing more, and still draws
     n = lab.n_updates
-    lab.play.value += 1
+    lab.tick()
     assert lab.trainer.step == 8 and lab.n_updates == n + 1
+
+
+def test_play_runs_frames_in_the_event_loop_until_paused(lab):
+    lab.controls["per_frame"].value = 1
+
+    async def press_play_then_pause():
+        lab.play.value = True
+        assert lab.play.description == "pause"
+        await asyncio.sleep(0.6)
+        steps_playing = lab.trainer.step
+        lab.play.value = False
+        await asyncio.sleep(0.2)  # the loop sees the pause at its next check
+        paused = lab.trainer.step
+        await asyncio.sleep(0.3)
+        return steps_playing, paused, lab.trainer.step
+
+    playing, paused, later = asyncio.run(press_play_then_pause())
+    assert playing >= 2 and paused == later and lab.play.description == "play"
+    assert f"generator step</td><td><b>{later}<" in lab.readout_html.value  # caught up
+
+
+def test_play_without_an_event_loop_says_what_to_do(lab):
+    lab.play.value = True
+    assert lab.play.value is False and "lab.tick()" in lab.message.value
 
 
 def test_reset_and_new_seed(lab):
@@ -177,9 +212,9 @@ def test_a_diverged_run_stops_play_and_says_so(lab, monkeypatch):
         raise TrainingDiverged(7, "discriminator", float("nan"), {})
 
     monkeypatch.setattr(lab.trainer, "discriminator_step", boom)
-    lab.play.playing = True
-    lab.play.value += 1
-    assert lab.play.playing is False and "diverged at generator step 7" in lab.message.value
+    lab.play.value = True  # no event loop here: it springs back at once ...
+    lab.tick()  # ... so play one frame by hand
+    assert lab.play.value is False and "diverged at generator step 7" in lab.message.value
 
 
 def test_readouts_match_independent_references(lab):
@@ -243,3 +278,16 @@ def test_the_static_recording_is_an_animation_of_a_fresh_copy(lab):
     movie = Image.open(io.BytesIO(gif))
     assert movie.format == "GIF" and movie.n_frames == 4
     assert lab.trainer.step == 3  # the lab itself did not move
+
+
+def test_the_ring_at_lr_g_3e_3_is_lecture_04s_collapse_set_up():
+    """Before its late learning-rate decay, lecture 04's collapse run is the lab's run."""
+    from gancourse.experiments import make_toy_trainer
+
+    lab = make_lab_trainer("ring", lr_g=3e-3, seed=2, device="cpu")
+    ref = make_toy_trainer("ring", "collapse", 2, steps=2000, progress=False, device="cpu")
+    for _ in range(50):
+        lab.discriminator_step()
+        lab.generator_step()
+    ref.train(50)
+    assert _same_parameters(lab.G, ref.G) and _same_parameters(lab.D, ref.D)
