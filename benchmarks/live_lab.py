@@ -111,8 +111,9 @@ def main() -> int:
                notes="JupyterLab and headless Chromium on this machine (they share its "
                      "cores with the kernel), the lab on the ring with the non-saturating "
                      "loss, k = 1; frames counted over 5 s of play (tests/test_browser.py's "
-                     "test_live_lab_plays_and_pauses). The Play widget ticks every 50 ms, "
-                     "so 20 frames/s is the ceiling; the lab's default is 3 iterations a frame.")
+                     "test_live_lab_plays_and_pauses). Play waits at least 50 ms between "
+                     "frames (interval_ms), so 20 frames/s is the ceiling; the lab's default "
+                     "is 3 iterations a frame.")
     return 0
 
 

@@ -25,6 +25,8 @@
 # 4. Run Algorithm 1 and watch $P_G$ move onto $P_{data}$.
 # 5. See why practitioners replace the generator's loss $\log(1 - D(G(z)))$ by
 #    $-\log D(G(z))$.
+# 6. Play the game yourself in the live lab, step by step, and see the saturating loss leave
+#    the generator's samples without a push.
 
 # %% [markdown] slideshow={"slide_type": "skip"}
 # ## Set-up
@@ -38,12 +40,13 @@ import torch
 from scipy.spatial.distance import jensenshannon
 
 import gancourse as gc
+from gancourse.fields import discriminator_field
 from gancourse.losses import g_loss_minimax, g_loss_nonsaturating
 from gancourse.models import AffineGenerator, MLPDiscriminator, probability_on_grid
 from gancourse.plots import plot_game_frame
 from gancourse.saturation import poor_start
 from gancourse.training import FrameRecorder, GANTrainer, TrainConfig
-from gancourse.widgets import GameExplorer
+from gancourse.widgets import GameExplorer, LiveLab
 
 device = gc.setup(seed=0)  # seed, one CPU thread, CUDA/MPS/CPU
 LOG4 = math.log(4)
@@ -357,6 +360,53 @@ at_start = explorer.result_at(mu_g=-1.0, sigma_g=0.3)
 assert abs(at_start["value"] - (-LOG4 + 2 * js_start)) < 1e-6
 
 # %% [markdown] slideshow={"slide_type": "slide"}
+# ## 7. The game, live
+#
+# The live lab trains a GAN in this notebook's kernel, step by step, on lecture 01's two modes:
+# a generator and a discriminator with two hidden layers of 64 units, through the course's own
+# training loop. Blue dashes: $D(x)$. Black: $p_{data}$; orange: $p_g$ (a kernel estimate) and
+# the generated samples (a fixed set of $z$, so each tick is one $z$ followed through
+# training). Green arrows: the **pull** on each generated sample,
+# $-\partial L(x_i) / \partial x_i$, where $L(x_i)$ is the generator's loss for that sample —
+# the direction and size of the push that $G$'s parameters pass on to it.
+#
+# * Press **D step** a few times: $D$'s curve moves, the samples do not ($G$ waits).
+# * Press **G step**: the samples move along the arrows.
+# * Switch the loss to **minimax** while $D$ rejects the samples, and watch the arrows shrink
+#   to nothing — section 5's saturation, sample by sample. Then press ▶ **play**.
+
+# %% slideshow={"slide_type": "subslide"}
+lab = LiveLab("two modes (1-D)", seed=0, device=device)
+lab
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# **Measured.** The checks run on copies of the lab that are not on screen (the one above is
+# yours). Against the generator's first samples, 200 steps of $D$ (and none of $G$); then the
+# same networks and the same samples under both generator losses. For a sample with
+# $D = \sigma(\ell)$ (section 5's logit) the non-saturating pull is $(1 - D)\,\nabla_x \ell$
+# and the minimax pull is $D\,\nabla_x \ell$ (section 5's derivatives, times $\nabla_x \ell$),
+# so their ratio is exactly $(1 - D)/D$, sample by sample — enormous where $D$ is sure.
+
+# %% slideshow={"slide_type": "subslide"}
+d_fake, ratio = [], []
+for seed in range(5):
+    check = LiveLab("two modes (1-D)", seed=seed, device=device)
+    check.trainer.train_discriminator(200)  # D learns to reject G's first samples
+    nonsat = np.abs(check.refresh()["pull"][:, 0])
+    fakes = check.result["fake"][: len(nonsat)]
+    d = torch.sigmoid(discriminator_field(check.trainer.D, fakes)).cpu().numpy()
+    check.controls["loss"].value = "minimax"  # the same networks, the other G loss
+    minimax = np.abs(check.result["pull"][:, 0])
+    np.testing.assert_allclose(nonsat / minimax, (1 - d) / d, rtol=1e-3)  # exactly (1 - D)/D
+    d_fake.append(d.mean())
+    ratio.append(np.median(nonsat / minimax))
+print("mean D(G(z)) after 200 D steps, per seed:", np.round(d_fake, 4))
+print("median pull ratio, non-saturating / minimax:", np.round(ratio, 0))
+# Claims (5 seeds): D rejects the samples, and the minimax pull on them is over 30 times
+# weaker than the non-saturating pull on every seed.
+assert max(d_fake) < 0.05 and min(ratio) > 30
+
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Summary
 #
 # * The GAN game: $\min_G \max_D V(G, D)$ with
@@ -367,7 +417,8 @@ assert abs(at_start["value"] - (-LOG4 + 2 * js_start)) < 1e-6
 #   minimises the Jensen–Shannon divergence, optimal exactly when $P_G = P_{data}$.
 # * Algorithm 1 alternates $k$ discriminator steps and one generator step.
 # * The generator should minimise $-\log D(G(z))$: $\log(1 - D(G(z)))$ has vanishing gradients
-#   exactly when $G$ is poor (measured: about 3000 times smaller here).
+#   exactly when $G$ is poor (measured: about 3000 times smaller here), and the live lab shows
+#   it sample by sample.
 #
 # ## Further reading
 #
@@ -377,3 +428,6 @@ assert abs(at_start["value"] - (-LOG4 + 2 * js_start)) < 1e-6
 #   section 3.2 (the non-saturating game).
 # * D. Kingma, J. Ba, *Adam: A Method for Stochastic Optimization*, ICLR 2015 (why step sizes do
 #   not follow gradient magnitudes).
+# * M. Kahng, N. Thorat, D. H. Chau, F. Viégas, M. Wattenberg, *GAN Lab: Understanding Complex
+#   Deep Generative Models using Interactive Visual Experimentation*, IEEE VIS 2018 (the
+#   browser app whose pictures the live lab draws in a notebook).

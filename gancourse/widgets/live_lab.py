@@ -152,7 +152,6 @@ class LiveLab:
         self._ticks: collections.deque[float] = collections.deque(maxlen=20)
         self._frame_ms: collections.deque[float] = collections.deque(maxlen=20)
         self._readout_at = 0.0
-        self._last_tick = 0
         self.reset()
         self.buttons["d_step"].on_click(lambda _: self._guarded(self.discriminator_step))
         self.buttons["g_step"].on_click(lambda _: self._guarded(self.generator_step))
