@@ -363,10 +363,12 @@ lab
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # **Why the samples move as a flock.** The pull alignment is the length of the average of the
 # unit pulls: 1 when the loss pushes every sample the same way, near 0 when the pushes point
-# every which way. A generator that sits on one or two modes is pushed as a whole — off the mode
-# that $D$ now distrusts, towards the same neighbour — which is the hopping of section 2. With
-# the minibatch-std feature $D$ judges the batch's spread, and the pushes spread the samples
-# instead. Measured on the final generators of sections 2 and 5 (500 samples each):
+# every which way. A generator that sits on one mode is pushed as a whole — off the mode that
+# $D$ now distrusts, towards the same neighbour — which is the hopping of section 2. (One split
+# over two modes can be pushed two ways at once, and then scores low: the measure is a
+# tendency, not a test of collapse.) With the minibatch-std feature $D$ judges the batch's
+# spread, and the pushes spread the samples instead. Measured on the final generators of
+# sections 2 and 5 (500 samples each):
 
 # %% slideshow={"slide_type": "subslide"}
 alignment = {name: [pull_alignment(generator_pull(t.D, t.loss.g_loss, t.sample(500)))
@@ -374,9 +376,11 @@ alignment = {name: [pull_alignment(generator_pull(t.D, t.loss.g_loss, t.sample(5
              for name, runs in (("vanilla", collapse_runs), ("minibatch-std", fixed_runs))}
 for name, values in alignment.items():
     print(f"{name:<14} pull alignment per seed: {np.round(values, 2)}")
-# Claim (5 seeds each): every collapsed run pushes its samples together, every minibatch-std
-# run pushes them apart.
-assert min(alignment["vanilla"]) > 0.7 and max(alignment["minibatch-std"]) < 0.4
+# Claim (5 seeds each): the typical collapsed run pushes its samples together (median
+# alignment above 0.7; we saw one seed of five split over two modes and score 0.08 under
+# torch's portable kernels), while every minibatch-std run pushes them apart (below 0.4).
+assert statistics.median(alignment["vanilla"]) > 0.7
+assert max(alignment["minibatch-std"]) < 0.4
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 6. Over several seeds, beside the literature
