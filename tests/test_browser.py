@@ -239,37 +239,45 @@ def _dump_failure(page) -> None:
     print("\n".join(outputs)[-3000:])
 
 
-def test_run_a_lecture_and_move_a_slider(lab):
+@contextlib.contextmanager
+def _browser_page() -> Iterator[tuple]:
+    """Headless Chromium's page and Playwright's API; on a failure, the screenshot and what
+    each cell showed are kept (:func:`_dump_failure`)."""
     sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed")
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     with sync_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM,
                                     args=["--no-sandbox", "--disable-gpu"])
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
         try:
-            page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            _open_and_run_all(page, lab, sync_api)
-            slider = page.locator(".widget-hslider .noUi-handle").first
-            _wait_for_widget(page, slider)
-            # After Run All the sliders show the values the kernel holds: the lecture's last
-            # cells compute at other values without moving them (they once moved them, and
-            # the page was left showing sigma = 0.60 while the kernel had set 1.0).
-            sigma = page.locator(".widget-hslider .noUi-handle").nth(1)
-            page.wait_for_timeout(2000)  # let any late echo of a slider arrive
-            shown = (slider.get_attribute("aria-valuenow"), sigma.get_attribute("aria-valuenow"))
-            readout = page.locator(".widget-html table").first
-            before, value_before = readout.inner_text(), slider.get_attribute("aria-valuenow")
-            if not _drag_right(page, slider, value_before):
-                pytest.fail(f"dragging the slider never moved it (aria-valuenow stayed "
-                            f"{value_before}); see {ARTIFACTS / 'browser_failure.png'}")
-            page.wait_for_function("([el, old]) => el.innerText !== old",
-                                   arg=[readout.element_handle(), before], timeout=60_000)
-            after, value_after = readout.inner_text(), slider.get_attribute("aria-valuenow")
-            page.screenshot(path=str(ARTIFACTS / "browser_lecture01.png"))
+            yield page, sync_api
         except Exception:
             _dump_failure(page)
             raise
         finally:
             browser.close()
+
+
+def test_run_a_lecture_and_move_a_slider(lab):
+    with _browser_page() as (page, sync_api):
+        _open_and_run_all(page, lab, sync_api)
+        slider = page.locator(".widget-hslider .noUi-handle").first
+        _wait_for_widget(page, slider)
+        # After Run All the sliders show the values the kernel holds: the lecture's last
+        # cells compute at other values without moving them (they once moved them, and
+        # the page was left showing sigma = 0.60 while the kernel had set 1.0).
+        sigma = page.locator(".widget-hslider .noUi-handle").nth(1)
+        page.wait_for_timeout(2000)  # let any late echo of a slider arrive
+        shown = (slider.get_attribute("aria-valuenow"), sigma.get_attribute("aria-valuenow"))
+        readout = page.locator(".widget-html table").first
+        before, value_before = readout.inner_text(), slider.get_attribute("aria-valuenow")
+        if not _drag_right(page, slider, value_before):
+            pytest.fail(f"dragging the slider never moved it (aria-valuenow stayed "
+                        f"{value_before}); see {ARTIFACTS / 'browser_failure.png'}")
+        page.wait_for_function("([el, old]) => el.innerText !== old",
+                               arg=[readout.element_handle(), before], timeout=60_000)
+        after, value_after = readout.inner_text(), slider.get_attribute("aria-valuenow")
+        page.screenshot(path=str(ARTIFACTS / "browser_lecture01.png"))
     assert tuple(map(float, shown)) == (0.0, 1.0), shown  # mu and sigma as the kernel has them
     assert float(value_after) > float(value_before)  # the slider moved ...
     assert after != before and "KL" in after  # ... and the readout followed
@@ -308,46 +316,35 @@ def _generator_step(readout) -> int:
 def test_live_lab_plays_and_pauses(lab_notebook):
     """Press play: the figure changes frame after frame and the step count rises; press
     pause: both stop. The display rate while playing is written to FPS_FILE."""
-    sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed")
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM,
-                                    args=["--no-sandbox", "--disable-gpu"])
-        try:
-            page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            _open_and_run_all(page, lab_notebook, sync_api)
-            play = page.locator(".widget-toggle-button", has_text="play").first
-            _wait_for_widget(page, play)
-            readout = page.locator(".widget-html table").first
-            readout.wait_for(state="attached", timeout=60_000)
-            assert _generator_step(readout) == 0
-            # count every new frame: the Image widget sets a new src on its <img>
-            page.evaluate("""() => {
-                const img = document.querySelector('img.widget-image');
-                window.labFrames = 0;
-                new MutationObserver(() => { window.labFrames += 1; })
-                    .observe(img, {attributes: true, attributeFilter: ['src']});
-            }""")
-            play.click()
-            page.wait_for_function("() => window.labFrames >= 5", timeout=120_000)
-            first, start = page.evaluate("() => window.labFrames"), time.monotonic()
-            page.wait_for_timeout(5000)
-            frames, seconds = page.evaluate("() => window.labFrames") - first, \
-                time.monotonic() - start
-            playing_step, readout_text = _generator_step(readout), readout.inner_text()
-            page.locator(".widget-toggle-button", has_text="pause").first.click()
-            page.wait_for_timeout(1500)  # a frame the kernel had already sent lands
-            paused_step, paused_frames = _generator_step(readout), \
-                page.evaluate("() => window.labFrames")
-            page.wait_for_timeout(2500)
-            still_step, still_frames = _generator_step(readout), \
-                page.evaluate("() => window.labFrames")
-            page.screenshot(path=str(ARTIFACTS / "browser_live_lab.png"))
-        except Exception:
-            _dump_failure(page)
-            raise
-        finally:
-            browser.close()
+    with _browser_page() as (page, sync_api):
+        _open_and_run_all(page, lab_notebook, sync_api)
+        play = page.locator(".widget-toggle-button", has_text="play").first
+        _wait_for_widget(page, play)
+        readout = page.locator(".widget-html table").first
+        readout.wait_for(state="attached", timeout=60_000)
+        assert _generator_step(readout) == 0
+        # count every new frame: the Image widget sets a new src on its <img>
+        page.evaluate("""() => {
+            const img = document.querySelector('img.widget-image');
+            window.labFrames = 0;
+            new MutationObserver(() => { window.labFrames += 1; })
+                .observe(img, {attributes: true, attributeFilter: ['src']});
+        }""")
+        play.click()
+        page.wait_for_function("() => window.labFrames >= 5", timeout=120_000)
+        first, start = page.evaluate("() => window.labFrames"), time.monotonic()
+        page.wait_for_timeout(5000)
+        frames, seconds = page.evaluate("() => window.labFrames") - first, \
+            time.monotonic() - start
+        playing_step, readout_text = _generator_step(readout), readout.inner_text()
+        page.locator(".widget-toggle-button", has_text="pause").first.click()
+        page.wait_for_timeout(1500)  # a frame the kernel had already sent lands
+        paused_step, paused_frames = _generator_step(readout), \
+            page.evaluate("() => window.labFrames")
+        page.wait_for_timeout(2500)
+        still_step, still_frames = _generator_step(readout), \
+            page.evaluate("() => window.labFrames")
+        page.screenshot(path=str(ARTIFACTS / "browser_live_lab.png"))
     fps = frames / seconds
     FPS_FILE.write_text(json.dumps({"options": LAB_OPTIONS, "frames": frames,
                                     "seconds": seconds, "fps": fps, "steps": playing_step,
