@@ -387,6 +387,12 @@ class GANTrainer:
         self._maybe_record()
         return g_loss
 
+    @property
+    def last_losses(self) -> dict[str, float]:
+        """The latest losses: ``d_loss`` of the last discriminator step, ``g_loss`` of the last
+        generator step (absent before the first)."""
+        return dict(self._last)
+
     def train(self, steps: int | None = None) -> History:
         """Run ``steps`` (default ``config.steps``) more generator steps; return the history."""
         from tqdm.auto import tqdm

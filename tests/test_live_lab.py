@@ -137,6 +137,9 @@ def test_an_iteration_is_one_trainer_step_exactly():
     ref.train(1)
     assert _same_parameters(lab.trainer.G, ref.G) and _same_parameters(lab.trainer.D, ref.D)
     assert lab.result["step"] == ref.step == 6
+    # the readout's losses are the trainer's last ones, as its history records them
+    assert lab.result["g_loss"] == ref.history.g_loss[-1]
+    assert lab.result["d_loss"] == ref.history.d_loss[-1]
 
 
 def test_sliders_reach_the_optimisers():

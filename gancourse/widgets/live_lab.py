@@ -305,8 +305,8 @@ class LiveLab:
         shown = 1 / (1 + np.exp(-raw)) if probability else raw
         pull = generator_pull(t.D, t.loss.g_loss, fake_t[: self.n_arrows]).cpu().numpy()
         result = {"step": t.step, "d_steps": self.d_steps,
-                  "d_loss": t._last.get("d_loss", float("nan")),
-                  "g_loss": t._last.get("g_loss", float("nan")),
+                  "d_loss": t.last_losses.get("d_loss", float("nan")),
+                  "g_loss": t.last_losses.get("g_loss", float("nan")),
                   "points": self.points, "raw_field": raw, "field": shown,
                   "probability": probability, "fake": fake, "real": self.real,
                   "pull": pull, "alignment": pull_alignment(pull), "w1_floor": self.w1_floor}
