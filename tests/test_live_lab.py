@@ -148,6 +148,8 @@ def test_sliders_reach_the_optimisers():
     lab.iterate(1)
     assert lab.trainer.opt_g.param_groups[0]["lr"] == pytest.approx(10**-2.5)
     assert lab.trainer.opt_d.param_groups[0]["lr"] == pytest.approx(1e-3)
+    lab.controls["k"].value = 4
+    assert lab.trainer.config.k_steps == 4 and lab.trainer.config.lr_g == pytest.approx(10**-2.5)
 
 
 def test_switching_the_loss_keeps_the_networks(lab):

@@ -161,7 +161,7 @@ class LiveLab:
         for name in ("data", "remedy", "seed"):
             self.controls[name].observe(lambda _: self.reset(), names="value")
         self.controls["loss"].observe(self._on_loss, names="value")
-        for name in ("lr_d", "lr_g"):
+        for name in ("lr_d", "lr_g", "k"):
             self.controls[name].observe(self._on_rates, names="value")
         self.play.observe(self._on_play, names="value")
 
@@ -202,8 +202,10 @@ class LiveLab:
         self.refresh()
 
     def _on_rates(self, _change) -> None:
-        self.trainer.config = replace(self.trainer.config, lr_d=self.controls["lr_d"].value,
-                                      lr_g=self.controls["lr_g"].value)
+        """The learning-rate and k sliders act on the running trainer at once."""
+        c = self.controls
+        self.trainer.config = replace(self.trainer.config, lr_d=c["lr_d"].value,
+                                      lr_g=c["lr_g"].value, k_steps=c["k"].value)
 
     def discriminator_step(self) -> dict[str, Any]:
         """One D step; redraw. Returns the new result."""
@@ -217,8 +219,7 @@ class LiveLab:
         return self.refresh()
 
     def _train(self, n: int, deadline: float | None = None) -> int:
-        k = self.controls["k"].value
-        self.trainer.config = replace(self.trainer.config, k_steps=k)
+        k = self.trainer.config.k_steps
         done = 0
         while done < n and (deadline is None or time.perf_counter() < deadline):
             for _ in range(k):
