@@ -32,7 +32,8 @@ Floor 2, models and losses
     :mod:`gancourse.energy` (the auto-encoder discriminator of EBGAN and BEGAN),
     :mod:`gancourse.fields` (D's field over the plane and the generator's pull on each fake).
 Floor 3, the training loop
-    :mod:`gancourse.training` -- ``GANTrainer`` and ``TrainConfig``: every GAN of the course.
+    :mod:`gancourse.training` -- ``GANTrainer`` and ``TrainConfig``: every GAN of the course;
+    :mod:`gancourse.seedbatch` -- S seeds of one toy GAN trained as one stacked model.
 Floor 4, lecture set-ups
     the named experiments the lectures run: :mod:`gancourse.experiments` (2-D toys),
     :mod:`gancourse.saturation` (02), :mod:`gancourse.parallel_lines` (03),

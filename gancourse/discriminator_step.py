@@ -100,6 +100,7 @@ def discriminator_loss(D: nn.Module, x_real: torch.Tensor, x_fake: torch.Tensor,
                        gp_weight: float = 0.0, mismatch_weight: float = 0.0,
                        n_classes: int = 0, generator: torch.Generator | None = None,
                        gp_generator: torch.Generator | None = None,
+                       gp_eps: torch.Tensor | None = None,
                        extra: Callable[[], torch.Tensor] | None = None) -> DiscriminatorLoss:
     """The discriminator's objective on one minibatch, as a pure function of its inputs.
 
@@ -117,6 +118,7 @@ def discriminator_loss(D: nn.Module, x_real: torch.Tensor, x_fake: torch.Tensor,
             and ``n_classes``; 0: none).
         generator: draws the instance noise and the wrong labels (CPU).
         gp_generator: draws the penalty's interpolation weights (on x_real's device).
+        gp_eps: the interpolation weights themselves, (B, 1), instead of drawing them.
         extra: called once; the scalar tensor it returns is added to the objective.
 
     Returns:
@@ -144,7 +146,8 @@ def discriminator_loss(D: nn.Module, x_real: torch.Tensor, x_fake: torch.Tensor,
         parts["real"], parts["fake"] = out_real.detach().mean(), out_fake.detach().mean()
     if gp_weight > 0:
         critic = D if y is None else (lambda x: D(x, y))
-        term = gradient_penalty(critic, x_real, x_fake, gp_weight, generator=gp_generator)
+        term = gradient_penalty(critic, x_real, x_fake, gp_weight, generator=gp_generator,
+                                eps=gp_eps)
         total, parts["penalty"] = total + term, term.detach()
     if mismatch_weight > 0:
         shift = torch.randint(1, n_classes, y.shape, generator=generator).to(y)

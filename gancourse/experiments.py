@@ -27,12 +27,13 @@ from .distributions import GaussianMixture, Grid, Ring
 from .metrics import mode_stats, nearest_mode
 from .models import MLPDiscriminator, MLPGenerator
 from .results import load_results
+from .seedbatch import SeedBatchTrainer
 from .seeding import seeded
 from .training import GANTrainer, TrainConfig
 
 __all__ = ["Method", "METHODS", "COLLAPSE_SCHEDULE", "TOY_STEPS", "TOY_SCHEDULE", "toy_dataset",
-           "make_toy_trainer", "evaluate", "load_benchmark", "DEMOS", "watch_wasserstein",
-           "run_collapse", "LINE_MODES", "run_line"]
+           "make_toy_trainer", "make_toy_batch", "evaluate", "evaluate_runs", "load_benchmark", "DEMOS", "watch_wasserstein",
+           "run_collapse", "run_collapse_seeds", "LINE_MODES", "run_line"]
 
 TOY_STEPS = {"ring": 4000, "grid": 10000}  # generator steps per run (the step budget)
 # The learning rates decay linearly late in the budget: high quality means within 3 std of a
@@ -55,7 +56,10 @@ class Method:
     description: str
     config: dict[str, Any] = field(default_factory=dict)  # TrainConfig options
     d_options: dict[str, Any] = field(default_factory=dict)  # MLPDiscriminator options
-    hidden: tuple[int, ...] = (128, 128, 128)  # hidden widths of G and D
+    hidden: tuple[int, ...] = (128, 128, 128)  # hidden widths of G (and of D, by default)
+    d_hidden: tuple[int, ...] | None = None  # D's hidden widths when they differ from G's
+    steps: dict[str, int] = field(default_factory=dict)  # budget per data set (default:
+    # TOY_STEPS)
 
 
 METHODS: dict[str, Method] = {
@@ -104,6 +108,24 @@ def toy_dataset(name: str) -> GaussianMixture:
     raise ValueError(f"dataset must be 'ring' or 'grid', got {name!r}")
 
 
+def _toy_parts(dataset: str, method: str, seed: int, steps: int | None, overrides: dict
+               ) -> tuple[MLPGenerator, MLPDiscriminator, GaussianMixture, TrainConfig]:
+    """The seeded networks, the data and the config of one run of ``method``."""
+    if method not in METHODS:
+        raise ValueError(f"method must be one of {', '.join(METHODS)}, got {method!r}")
+    spec = METHODS[method]
+    data = toy_dataset(dataset)
+    with seeded(seed):
+        G = MLPGenerator(2, 2, spec.hidden)
+        D = MLPDiscriminator(2, spec.d_hidden or spec.hidden, **spec.d_options)
+    schedule = TOY_SCHEDULE[dataset] if "lr_decay_start" not in spec.config and \
+        method not in DEMOS else {}
+    budget = steps or spec.steps.get(dataset) or TOY_STEPS[dataset]
+    config = TrainConfig(**{"steps": budget, "seed": seed, **schedule,
+                            **spec.config, **overrides})
+    return G, D, data, config
+
+
 def make_toy_trainer(dataset: str, method: str, seed: int = 0, *, steps: int | None = None,
                      device: torch.device | str | None = None, **overrides) -> GANTrainer:
     """A seeded, untrained :class:`GANTrainer` for ``method`` on ``dataset``.
@@ -111,18 +133,23 @@ def make_toy_trainer(dataset: str, method: str, seed: int = 0, *, steps: int | N
     ``steps`` defaults to :data:`TOY_STEPS`; ``overrides`` replace TrainConfig fields
     (``snapshot_steps=...``, ``progress=False``, ...).
     """
-    if method not in METHODS:
-        raise ValueError(f"method must be one of {', '.join(METHODS)}, got {method!r}")
-    spec = METHODS[method]
-    data = toy_dataset(dataset)
-    with seeded(seed):
-        G = MLPGenerator(2, 2, spec.hidden)
-        D = MLPDiscriminator(2, spec.hidden, **spec.d_options)
-    schedule = TOY_SCHEDULE[dataset] if "lr_decay_start" not in spec.config and \
-        method not in DEMOS else {}
-    config = TrainConfig(**{"steps": steps or TOY_STEPS[dataset], "seed": seed, **schedule,
-                            **spec.config, **overrides})
+    G, D, data, config = _toy_parts(dataset, method, seed, steps, overrides)
     return GANTrainer(G, D, data, config, device=device)
+
+
+def make_toy_batch(dataset: str, method: str, seeds=range(5), *, steps: int | None = None,
+                   device: torch.device | str | None = None, **overrides) -> SeedBatchTrainer:
+    """:func:`make_toy_trainer` for every seed in ``seeds``, as one seed-batched trainer.
+
+    Run s starts from the very networks ``make_toy_trainer(dataset, method, seeds[s])`` builds
+    and draws the same random numbers (:mod:`gancourse.seedbatch`).
+    """
+    seeds = list(seeds)
+    if not seeds:
+        raise ValueError("seeds must name at least one seed, got none")
+    parts = [_toy_parts(dataset, method, seed, steps, overrides) for seed in seeds]
+    return SeedBatchTrainer([p[0] for p in parts], [p[1] for p in parts], parts[0][2],
+                            parts[0][3], seeds, device=device)
 
 
 def evaluate(trainer: GANTrainer, dataset: str, n: int = 2500) -> dict[str, float]:
@@ -130,6 +157,14 @@ def evaluate(trainer: GANTrainer, dataset: str, n: int = 2500) -> dict[str, floa
     data = toy_dataset(dataset)
     samples = trainer.sample(n).numpy()
     return {**mode_stats(samples, data.means, data.stds[0]).as_dict(), "n_samples": len(samples)}
+
+
+def evaluate_runs(trainer: SeedBatchTrainer, dataset: str, n: int = 2500
+                  ) -> list[dict[str, float]]:
+    """:func:`evaluate` for every run of a seed-batched trainer, in the order of its seeds."""
+    data = toy_dataset(dataset)
+    return [{**mode_stats(samples, data.means, data.stds[0]).as_dict(), "n_samples": n}
+            for samples in trainer.sample(n).numpy()]
 
 
 def watch_wasserstein(trainer: GANTrainer, dataset: str, n: int = 500, seed: int = 99) -> float:
@@ -183,31 +218,58 @@ def run_collapse(method: str, seed: int = 0, *, steps: int = 2000, every: int = 
     """
     if method not in DEMOS:
         raise ValueError(f"method must be one of {', '.join(DEMOS)}, got {method!r}")
-    ring = toy_dataset("ring")
     snaps = tuple(range(0, steps + 1, every))
     trainer = make_toy_trainer("ring", method, seed, steps=steps, snapshot_steps=snaps,
                                n_snapshot=2500, progress=False, device=device,
                                eval_every=every if watch else 0)
     floor = watch_wasserstein(trainer, "ring", n=500) if watch else None
     trainer.train()
-    dominant, top2 = [], []
-    for step in snaps[1:]:
-        idx, _ = nearest_mode(trainer.history.snapshots[step], ring.means)
-        share = np.bincount(idx, minlength=ring.n_modes) / len(idx)
-        dominant.append(int(share.argmax()))
-        top2.append(float(np.sort(share)[-2:].sum()))
-    final = mode_stats(trainer.history.snapshots[steps], ring.means, ring.stds[0])
-    summary = {"method": method, "seed": seed, "steps": steps,
-               "modes_captured": final.modes_captured, "high_quality": final.high_quality,
-               "top2_share": top2[-1], "dominant": dominant,
-               "hops": sum(a != b for a, b in zip(dominant, dominant[1:])),
-               "seconds": trainer.history.seconds}
+    summary = _collapse_summary(method, seed, steps, trainer.history.snapshots,
+                                trainer.history.seconds)
     if watch:
         h = trainer.history
         summary.update(eval_step=list(h.eval_step), critic=list(h.metrics["critic"]),
                        w1=list(h.metrics["w1"]), floor=floor,
                        d_loss_late=float(np.mean(h.d_loss[-every:])))
     return trainer, summary
+
+
+def _collapse_summary(method: str, seed: int, steps: int, snapshots: dict[int, np.ndarray],
+                      seconds: float) -> dict[str, Any]:
+    """run_collapse's summary of one run from its snapshots (step -> (n, 2) samples)."""
+    ring = toy_dataset("ring")
+    dominant, top2 = [], []
+    for step in sorted(snapshots)[1:]:
+        idx, _ = nearest_mode(snapshots[step], ring.means)
+        share = np.bincount(idx, minlength=ring.n_modes) / len(idx)
+        dominant.append(int(share.argmax()))
+        top2.append(float(np.sort(share)[-2:].sum()))
+    final = mode_stats(snapshots[steps], ring.means, ring.stds[0])
+    return {"method": method, "seed": seed, "steps": steps,
+            "modes_captured": final.modes_captured, "high_quality": final.high_quality,
+            "top2_share": top2[-1], "dominant": dominant,
+            "hops": sum(a != b for a, b in zip(dominant, dominant[1:])), "seconds": seconds}
+
+
+def run_collapse_seeds(method: str, seeds=range(5), *, steps: int = 2000, every: int = 100,
+                       device: torch.device | str | None = None
+                       ) -> tuple[SeedBatchTrainer, list[dict[str, Any]]]:
+    """:func:`run_collapse` for every seed at once, as one seed-batched model.
+
+    Returns the trainer and one summary per seed, as :func:`run_collapse` gives them (without
+    ``watch``); ``seconds`` is the batch's wall time shared out over the seeds.
+    """
+    if method not in DEMOS:
+        raise ValueError(f"method must be one of {', '.join(DEMOS)}, got {method!r}")
+    seeds = list(seeds)
+    snaps = tuple(range(0, steps + 1, every))
+    trainer = make_toy_batch("ring", method, seeds, steps=steps, snapshot_steps=snaps,
+                             n_snapshot=2500, progress=False, device=device)
+    trainer.train()
+    seconds = trainer.history.seconds / len(seeds)
+    return trainer, [_collapse_summary(method, seed, steps,
+                                       {k: v[s] for k, v in trainer.history.snapshots.items()},
+                                       seconds) for s, seed in enumerate(seeds)]
 
 
 LINE_MODES = GaussianMixture([-4.0, -2.0, 0.0, 2.0, 4.0], 0.1)  # five modes on the line

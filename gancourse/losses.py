@@ -176,8 +176,8 @@ def pulling_away(embeddings: torch.Tensor) -> torch.Tensor:
 
 
 def gradient_penalty(critic: nn.Module, x_real: torch.Tensor, x_fake: torch.Tensor,
-                     gp_weight: float = 10.0, generator: torch.Generator | None = None
-                     ) -> torch.Tensor:
+                     gp_weight: float = 10.0, generator: torch.Generator | None = None,
+                     eps: torch.Tensor | None = None) -> torch.Tensor:
     """WGAN-GP penalty gp_weight * E[(||grad f(x_hat)||_2 - 1)^2] (Gulrajani et al. 2017).
 
     x_hat = eps * x_real + (1 - eps) * x_fake with one eps ~ U[0, 1] per sample. The norm is
@@ -189,13 +189,19 @@ def gradient_penalty(critic: nn.Module, x_real: torch.Tensor, x_fake: torch.Tens
         x_real, x_fake: (B, ...) tensors of the same shape; ``x_fake`` is detached here.
         gp_weight: lambda, 10 in the paper (the name of TrainConfig's field too).
         generator: optional torch.Generator for eps (on x_real's device).
+        eps: the mixing weights themselves, shape (B, 1, ...) (drawn here when None; the
+            seed-batched trainer passes each run's own draws).
     """
     if x_real.shape != x_fake.shape:
         raise ValueError(f"x_real and x_fake must have the same shape, got "
                          f"{tuple(x_real.shape)} and {tuple(x_fake.shape)}")
     b = x_real.shape[0]
-    eps = torch.rand((b,) + (1,) * (x_real.dim() - 1), device=x_real.device,
-                     dtype=x_real.dtype, generator=generator)
+    shape = (b,) + (1,) * (x_real.dim() - 1)
+    if eps is None:
+        eps = torch.rand(shape, device=x_real.device, dtype=x_real.dtype, generator=generator)
+    elif tuple(eps.shape) != shape:
+        raise ValueError(f"eps must have shape {shape} (one weight per sample), got "
+                         f"{tuple(eps.shape)}")
     x_hat = (eps * x_real.detach() + (1 - eps) * x_fake.detach()).requires_grad_(True)
     scores = critic(x_hat)
     (grad,) = torch.autograd.grad(scores.sum(), x_hat, create_graph=True)

@@ -57,6 +57,8 @@ class TrainConfig:
     lr_g: float = 1e-3  # generator learning rate (Adam)
     betas: tuple[float, float] = (0.5, 0.999)  # Adam's betas, as in DCGAN
     optimizer: str = "adam"  # "adam", or "sgd" (plain gradient steps, as in Algorithm 1)
+    fused_optimizer: bool = False  # True: torch's fused optimiser step, one kernel for all
+    # parameters -- the same update, rounded differently, and about 3x cheaper on the toys
     lr_decay_start: float = 1.0  # fraction of `steps` after which both lrs decay linearly ...
     lr_final: float = 0.1  # ... to this fraction of their initial value at the last step
     real_label: float = 1.0  # < 1: one-sided label smoothing (BCE losses)
@@ -229,9 +231,10 @@ class GANTrainer:
             return None
 
     def _optimizer(self, net: nn.Module, lr: float) -> torch.optim.Optimizer:
+        fused = {"fused": True} if self.config.fused_optimizer else {}
         if self.config.optimizer == "sgd":
-            return torch.optim.SGD(net.parameters(), lr=lr)
-        return torch.optim.Adam(net.parameters(), lr=lr, betas=self.config.betas)
+            return torch.optim.SGD(net.parameters(), lr=lr, **fused)
+        return torch.optim.Adam(net.parameters(), lr=lr, betas=self.config.betas, **fused)
 
     # -- sampling ------------------------------------------------------------------------------
     def _z(self, n: int) -> torch.Tensor:
@@ -320,6 +323,23 @@ class GANTrainer:
             opt.load_state_dict(copy.deepcopy(self.opt_d.state_dict()))
             for _ in range(c.unrolled_steps):
                 self._d_step(D, opt)
+        # D's parameters need no gradient in G's step (D's next step starts from zero): the
+        # backward pass then skips their weight gradients, and nothing else changes.
+        trainable = [p for p in D.parameters() if p.requires_grad]
+        for p in trainable:
+            p.requires_grad_(False)
+        try:
+            loss = self._g_loss(D)
+            self.opt_g.zero_grad(set_to_none=True)
+            loss.backward()
+        finally:
+            for p in trainable:
+                p.requires_grad_(True)
+        self.opt_g.step()
+        return loss.item()
+
+    def _g_loss(self, D: nn.Module) -> torch.Tensor:
+        c = self.config
         y = self._real()[1] if self.conditional else None
         x_fake = self._call(self.G, self._z(c.batch_size if y is None else len(y)), y)
         # D judges noisy samples in G's step too: the same blurred game on both sides
@@ -338,10 +358,7 @@ class GANTrainer:
         extra = self._extra("G")
         if extra is not None:
             loss = loss + extra()
-        self.opt_g.zero_grad(set_to_none=True)
-        loss.backward()
-        self.opt_g.step()
-        return loss.item()
+        return loss
 
     def lr_factor(self, step: int | None = None) -> float:
         """Learning-rate multiplier at a generator step: 1, then linear to ``lr_final``."""

@@ -16,7 +16,7 @@ FLOORS = {
         "evaluation", "upsampling", "latent", "fdivergences"],
     2: ["models", "dcgan", "losses", "discriminator_step", "judge", "improved", "energy",
         "semi_supervised", "fields"],
-    3: ["training"],
+    3: ["training", "seedbatch"],
     4: ["experiments", "conditional", "saturation", "parallel_lines", "pix2pix", "mnist_gans",
         "loss_zoo", "live",
         "metric_toys"],
