@@ -3,12 +3,14 @@
 Arjovsky & Bottou (2017, Theorem 2.5): against the optimal discriminator D* of the current
 generator P_theta0, the gradient of the non-saturating loss E_{x ~ P_theta}[-log D*(x)] at
 theta0 equals that of KL(P_theta || P_data) - 2 JSD(P_data || P_theta): the reverse, mode-seeking
-KL of lecture 01, with the JSD entering with a minus sign.
+KL of lecture 01, with the JSD entering with a minus sign. The minimax loss
+E_{x ~ P_theta}[log(1 - D*(x))] follows 2 JSD(P_data || P_theta) instead (Goodfellow et al.
+2014), which from the same starts spreads over both modes of a two-mode P_data.
 
 :class:`GaussianOnGrid` holds a fixed P_data on a grid and a Gaussian P_theta with
 theta = (mu, log s), and computes each objective; :func:`numerical_gradient` and
 :func:`descend` follow them by central differences, so that the identity and the two fits
-(mode-seeking against maximum likelihood) can be checked without deriving anything by hand.
+(mode-seeking against maximum likelihood, and the JSD) can be checked without deriving anything by hand.
 """
 
 from __future__ import annotations
@@ -60,11 +62,26 @@ class GaussianOnGrid:
         p = self.density(theta)
         return kl_on_grid(p, self.p_data + 1e-300, self.x) - 2 * js_on_grid(self.p_data, p, self.x)
 
-    def nonsaturating(self, theta, d) -> float:
-        """E_{x ~ P_theta}[-log d(x)] for a fixed discriminator ``d`` on the grid."""
+    def jsd(self, theta) -> float:
+        """2 JSD(P_data || P_theta) - log 4: what the minimax generator minimises against D*
+        (Goodfellow et al. 2014, Theorem 1)."""
+        return 2 * js_on_grid(self.p_data, self.density(theta), self.x) - math.log(4)
+
+    def minimax(self, theta, d) -> float:
+        """E_{x ~ P_theta}[log(1 - d(x))], the minimax generator's loss, for a fixed ``d``."""
+        d = self._d(d)
+        return float(np.trapezoid(self.density(theta) * np.log(np.clip(1 - d, 1e-300, 1.0)),
+                                  self.x))
+
+    def _d(self, d) -> np.ndarray:
         d = as_array(d, "d", ndim=1)
         if d.shape != self.x.shape:
             raise ValueError(f"d needs one value per grid point ({self.x.size}), got {d.size}")
+        return d
+
+    def nonsaturating(self, theta, d) -> float:
+        """E_{x ~ P_theta}[-log d(x)] for a fixed discriminator ``d`` on the grid."""
+        d = self._d(d)
         return float(np.trapezoid(self.density(theta) * -np.log(np.clip(d, 1e-300, 1.0)),
                                   self.x))
 

@@ -25,6 +25,7 @@ rounding difference gives another end point of the *same* distribution over seed
     trainer.train()
     samples = trainer.sample(2500)     # (S, 2500, 2): run s's fixed-z samples
     G_s, D_s = trainer.run(s)          # run s as ordinary single networks
+    single = trainer.single(s)         # ... or as a GANTrainer, to sample and inspect
 
 Supported: unconditional :class:`~gancourse.models.MLPGenerator` and
 :class:`~gancourse.models.MLPDiscriminator` (with packing and minibatch-std, without spectral
@@ -46,7 +47,7 @@ from torch import nn
 from .discriminator_step import discriminator_step
 from .losses import LossPair
 from .models import MLPDiscriminator, MLPGenerator
-from .training import GANTrainer, TrainConfig
+from .training import GANTrainer, History, TrainConfig
 
 __all__ = ["StackedLinear", "StackedMLP", "StackedGenerator", "StackedDiscriminator",
            "SeedBatchTrainer"]
@@ -163,7 +164,8 @@ class StackedDiscriminator(nn.Module):
         super().__init__()
         self.runs = _check_stackable(discriminators, MLPDiscriminator, "discriminators")
         first = discriminators[0]
-        self.in_dim, self.pack, self.minibatch_std = first.in_dim, first.pack, first.mbstd is not None
+        self.in_dim, self.pack = first.in_dim, first.pack
+        self.minibatch_std = first.mbstd is not None
         self.body = StackedMLP([d.body for d in discriminators])
         self.head = StackedLinear([d.head for d in discriminators])
         self._template = copy.deepcopy(first)
@@ -234,6 +236,7 @@ class SeedBatchTrainer(GANTrainer):
         if self.loss.control is not None:
             raise ValueError(f"loss {config.loss!r} carries a state between steps shared by "
                              "all runs; train it with GANTrainer")
+        self.data = data
         self.seeds = tuple(seeds)
         self.runs = len(seeds)
         self.loss = _summed(self.loss, self.runs)
@@ -299,6 +302,24 @@ class SeedBatchTrainer(GANTrainer):
         if not 0 <= s < self.runs:
             raise ValueError(f"s must be a run index in [0, {self.runs}), got {s}")
         return self.G.unstack(s), self.D.unstack(s)
+
+    def single(self, s: int) -> GANTrainer:
+        """Run s as an ordinary :class:`~gancourse.training.GANTrainer`, to sample and inspect.
+
+        It holds copies of run s's current networks, the config with run s's seed, the step
+        count, run s's fixed z (so ``single(s).sample(n)`` is ``sample(n)[s]``) and run s's
+        snapshots. Its optimisers and random streams start afresh: training it further is not
+        run s continued.
+        """
+        G, D = self.run(s)
+        trainer = GANTrainer(G, D, self.data, replace(self.config, seed=self.seeds[s]),
+                             device=self.device)
+        trainer.fixed_z = self.fixed_z[s].clone()
+        trainer.step = self.step
+        trainer.history = History(
+            snapshots={step: x[s] for step, x in self.history.snapshots.items()},
+            seconds=self.history.seconds / self.runs)
+        return trainer
 
     def state_dict(self) -> dict[str, Any]:
         state = super().state_dict()

@@ -63,12 +63,28 @@ def test_unknown_names():
     assert all(m.description for m in METHODS.values())
 
 
+def test_a_recipe_sets_its_own_budget_and_networks():
+    from gancourse.experiments import make_toy_batch, run_collapse_seeds
+
+    trainer = make_toy_trainer("grid", "minimax-mbstd-64", progress=False)
+    assert trainer.config.steps == METHODS["minimax-mbstd-64"].steps["grid"] == 12000
+    assert trainer.config.fused_optimizer and trainer.D.mbstd is not None
+    assert [m.out_features for m in trainer.G.modules() if isinstance(m, torch.nn.Linear)] \
+        == [64, 64, 64, 2]
+    assert make_toy_trainer("ring", "gan", progress=False).config.steps == TOY_STEPS["ring"]
+    assert make_toy_batch("ring", "gan-64", [0, 1], steps=3, progress=False).config.steps == 3
+    with pytest.raises(ValueError, match="method must be one of collapse"):
+        run_collapse_seeds("gan")
+
+
 def test_saved_benchmark_is_complete(tmp_path):
     from gancourse.experiments import load_benchmark
 
     data = load_benchmark()
     runs = {(r["dataset"], r["method"]) for r in data["runs"]}
-    assert {(d, m) for d in TOY_STEPS for m in METHODS if m not in DEMOS} <= runs
+    # every benchmark method on its data sets (a recipe names its own)
+    assert {(d, m) for m in METHODS if m not in DEMOS
+            for d in (METHODS[m].steps or TOY_STEPS)} <= runs
     assert "cpu" in data["machine"]
     with pytest.raises(FileNotFoundError, match="run `.venv/bin/python benchmarks/toy2d.py`"):
         load_benchmark(tmp_path / "missing.json")

@@ -53,3 +53,26 @@ def test_mode_seeking_and_nonsaturating_against_scipy_quadrature():
         fit.density([0.0, 1.0, 2.0])
     with pytest.raises(ValueError, match="d needs one value per grid point"):
         fit.nonsaturating(theta, d[:5])
+
+
+def test_minimax_against_d_star_follows_the_jsd():
+    """The minimax objective: 2 JSD - log 4 by SciPy quadrature, and against D* held fixed
+    its gradient is that of 2 JSD (the envelope theorem: V(D*, G) = 2 JSD - log 4)."""
+    mix = gc.GaussianMixture([-2.0, 2.0], [0.5, 0.5])
+    fit = GaussianOnGrid(mix.pdf(X), X)
+    theta = np.array([0.5, math.log(1.2)])
+    p = lambda t: stats.norm.pdf(t, 0.5, 1.2)
+    q = lambda t: mix.pdf([t])[0]
+
+    def js_terms(t):
+        m = 0.5 * (p(t) + q(t))
+        return 0.5 * p(t) * math.log(p(t) / m) + 0.5 * q(t) * math.log(q(t) / m)
+
+    jsd = integrate.quad(js_terms, -10, 10, limit=200)[0]
+    assert fit.jsd(theta) == pytest.approx(2 * jsd - math.log(4), rel=1e-6)
+    assert fit.minimax(theta, np.full(X.shape, 0.75)) == pytest.approx(math.log(0.25), rel=1e-6)
+    d_star = gc.optimal_discriminator(fit.p_data, fit.density(theta))
+    np.testing.assert_allclose(numerical_gradient(lambda th: fit.minimax(th, d_star), theta),
+                               numerical_gradient(fit.jsd, theta), rtol=1e-4, atol=1e-8)
+    with pytest.raises(ValueError, match="d needs one value per grid point"):
+        fit.minimax(theta, np.ones(3))

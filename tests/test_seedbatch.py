@@ -152,3 +152,13 @@ def test_seed_batches_train_on_cuda():
     cpu.train()
     assert next(gpu.G.parameters()).is_cuda
     torch.testing.assert_close(gpu.sample(200), cpu.sample(200), atol=2e-3, rtol=0)
+
+
+def test_single_is_run_s_as_an_ordinary_trainer():
+    batch = make_toy_batch("ring", "gan", [4, 2], snapshot_steps=(0, 5), **SHORT)
+    batch.train(5)
+    one = batch.single(1)
+    assert one.config.seed == 2 and one.step == 5
+    assert torch.equal(one.sample(100), batch.sample(100)[1])
+    assert set(one.history.snapshots) == {0, 5}
+    assert (one.history.snapshots[5] == batch.history.snapshots[5][1]).all()
