@@ -85,8 +85,8 @@ METHODS: dict[str, Method] = {
                       {**_SCHEDULE, "loss": "wgan", "gp_weight": 1.0, "betas": (0.5, 0.9),
                        "k_steps": 5}),
     # The fast recipes (benchmarks/results/toy2d.md, lecture 04 section 7). Cheap steps buy
-    # more of them: two-thirds fewer multiply-adds with 64-unit layers, one fused optimiser
-    # step. On the ring, a vanilla GAN's misses are bridges between modes -- a continuous G
+    # more of them: gan-64's step has an eighth of gan's multiply-adds (64-unit layers, batch
+    # 128) and one fused optimiser step. On the ring, a vanilla GAN's misses are bridges between modes -- a continuous G
     # must carry some mass across -- and they thin as G's transitions steepen: a 3x learning
     # rate and 6000 steps, then the decay settles samples inside their modes.
     "gan-64": Method("vanilla GAN, 64-unit layers, 3x learning rate, fused Adam (ring recipe)",
