@@ -86,15 +86,16 @@ METHODS: dict[str, Method] = {
                        "k_steps": 5}),
     # The fast recipes (benchmarks/results/toy2d.md, lecture 04 section 7). Cheap steps buy
     # more of them: gan-64's step has an eighth of gan's multiply-adds (64-unit layers, batch
-    # 128) and one fused optimiser step. On the ring, a vanilla GAN's misses are bridges between modes -- a continuous G
-    # must carry some mass across -- and they thin as G's transitions steepen: a 3x learning
-    # rate and 6000 steps, then the decay settles samples inside their modes.
+    # 128) and one fused optimiser step. On the ring, a vanilla GAN's misses are bridges
+    # between modes -- a continuous G must carry some mass across -- and they thin as G's
+    # transitions steepen: a 3x learning rate and 6000 steps, then the decay settles samples
+    # inside their modes.
     "gan-64": Method("vanilla GAN, 64-unit layers, 3x learning rate, fused Adam (ring recipe)",
                      {"batch_size": 128, "lr_d": 3e-3, "lr_g": 3e-3, "fused_optimizer": True},
                      hidden=(64, 64, 64), steps={"ring": 6000}),
     # On the grid the vanilla GAN drops modes. Minibatch-std lets D see a missing mode, and the
     # minimax loss, whose pull fades on samples D confidently rejects (lecture 02), is less
-    # mode-seeking than the non-saturating one (lecture 04, section 4): 25 of 25 modes.
+    # mode-seeking than the non-saturating one (lecture 04, sections 3 and 7): 25 of 25 modes.
     "minimax-mbstd-64": Method("minimax loss, minibatch-std D, 64-unit layers, fused Adam "
                                "(grid recipe)",
                                {"batch_size": 256, "lr_d": 1.5e-3, "lr_g": 1.5e-3,
@@ -149,8 +150,8 @@ def make_toy_trainer(dataset: str, method: str, seed: int = 0, *, steps: int | N
                      device: torch.device | str | None = None, **overrides) -> GANTrainer:
     """A seeded, untrained :class:`GANTrainer` for ``method`` on ``dataset``.
 
-    ``steps`` defaults to :data:`TOY_STEPS`; ``overrides`` replace TrainConfig fields
-    (``snapshot_steps=...``, ``progress=False``, ...).
+    ``steps`` defaults to the method's own budget for ``dataset``, else :data:`TOY_STEPS`;
+    ``overrides`` replace TrainConfig fields (``snapshot_steps=...``, ``progress=False``, ...).
     """
     G, D, data, config = _toy_parts(dataset, method, seed, steps, overrides)
     return GANTrainer(G, D, data, config, device=device)
@@ -173,17 +174,18 @@ def make_toy_batch(dataset: str, method: str, seeds=range(5), *, steps: int | No
 
 def evaluate(trainer: GANTrainer, dataset: str, n: int = 2500) -> dict[str, float]:
     """The literature's metrics on ``n`` samples: modes captured, high quality, reverse KL."""
+    return _metrics(trainer.sample(n).numpy(), dataset)
+
+
+def _metrics(samples: np.ndarray, dataset: str) -> dict[str, float]:
     data = toy_dataset(dataset)
-    samples = trainer.sample(n).numpy()
     return {**mode_stats(samples, data.means, data.stds[0]).as_dict(), "n_samples": len(samples)}
 
 
 def evaluate_runs(trainer: SeedBatchTrainer, dataset: str, n: int = 2500
                   ) -> list[dict[str, float]]:
     """:func:`evaluate` for every run of a seed-batched trainer, in the order of its seeds."""
-    data = toy_dataset(dataset)
-    return [{**mode_stats(samples, data.means, data.stds[0]).as_dict(), "n_samples": n}
-            for samples in trainer.sample(n).numpy()]
+    return [_metrics(samples, dataset) for samples in trainer.sample(n).numpy()]
 
 
 def watch_wasserstein(trainer: GANTrainer, dataset: str, n: int = 500, seed: int = 99) -> float:

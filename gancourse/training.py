@@ -58,7 +58,8 @@ class TrainConfig:
     betas: tuple[float, float] = (0.5, 0.999)  # Adam's betas, as in DCGAN
     optimizer: str = "adam"  # "adam", or "sgd" (plain gradient steps, as in Algorithm 1)
     fused_optimizer: bool = False  # True: torch's fused optimiser step, one kernel for all
-    # parameters -- the same update, rounded differently, and about 3x cheaper on the toys
+    # parameters -- the same update, rounded differently; on the toys the optimiser's step is
+    # about 3x cheaper
     lr_decay_start: float = 1.0  # fraction of `steps` after which both lrs decay linearly ...
     lr_final: float = 0.1  # ... to this fraction of their initial value at the last step
     real_label: float = 1.0  # < 1: one-sided label smoothing (BCE losses)

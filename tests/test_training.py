@@ -400,3 +400,31 @@ def test_fit_discriminator_as_a_critic_estimates_w1():
     exact = wasserstein_distance(x_real[:, 0].numpy(), x_fake[:, 0].numpy())
     assert 0.9 * exact < estimate < 1.25 * exact
     assert losses[-1] == pytest.approx(-estimate, abs=0.3)
+
+
+def test_generator_step_leaves_no_gradient_on_d_and_d_stays_trainable():
+    """G's step freezes D's parameters for its backward pass only: D gets no gradient from it,
+    and D trains as before in the next step."""
+    torch.manual_seed(0)
+    G, D = MLPGenerator(2, 2, (16,)), MLPDiscriminator(2, (16,))
+    trainer = GANTrainer(G, D, gc.Ring(), TrainConfig(batch_size=32, progress=False),
+                         device="cpu")
+    trainer.discriminator_step()
+    d_grads = [p.grad.clone() for p in D.parameters()]
+    before = [p.detach().clone() for p in D.parameters()]
+    trainer.generator_step()
+    assert all(p.requires_grad for p in D.parameters())
+    assert all(torch.equal(p.grad, g) for p, g in zip(D.parameters(), d_grads))  # untouched
+    assert all(torch.equal(p, b) for p, b in zip(D.parameters(), before))
+    assert all(p.grad is not None for p in G.parameters())
+    trainer.discriminator_step()
+    assert not all(torch.equal(p, b) for p, b in zip(D.parameters(), before))
+
+
+def test_fused_optimizer_option():
+    G, D = MLPGenerator(2, 2, (8,)), MLPDiscriminator(2, (8,))
+    trainer = GANTrainer(G, D, gc.Ring(), TrainConfig(fused_optimizer=True, progress=False),
+                         device="cpu")
+    assert trainer.opt_g.defaults["fused"] and trainer.opt_d.defaults["fused"]
+    trainer.train(3)
+    assert np.isfinite(trainer.history.g_loss).all()
