@@ -18,6 +18,10 @@ its own cost to every operation):
 * **rest**: ms / step minus matmuls and dispatch: element-wise work (activations, the
   optimiser's updates, reductions), the autograd engine and Python.
 
+A second table (``results/NAME_table.md``) prices the whole ``toy2d`` table (every method x 5
+seeds x its data sets and step budgets): its FLOP floor, and the estimate from the measured
+batched step (the grid's networks and batches are the ring's, so a step costs the same).
+
 Run from the repository root:
 
     .venv/bin/python benchmarks/step_time.py                    # every method, 1 and 5 seeds
@@ -36,7 +40,7 @@ from torch.utils._python_dispatch import TorchDispatchMode
 from common import save_table
 
 from gancourse.device import get_device
-from gancourse.experiments import DEMOS, METHODS, make_toy_batch, make_toy_trainer
+from gancourse.experiments import DEMOS, METHODS, TOY_STEPS, make_toy_batch, make_toy_trainer
 
 MATMULS = {"mm", "addmm", "bmm", "baddbmm"}
 STEPS, WARMUP = 200, 20
@@ -186,6 +190,37 @@ def main() -> None:
                      "recipes use it). torch.compile of both networks (the row marked so) "
                      "made the step slower here, after tens of seconds of compiling: on a CPU "
                      "these networks are too small for its generated kernels to pay.")
+    if 5 in args.runs:
+        save_table_floor(args.name, rows, peak, device)
+
+
+def save_table_floor(name: str, rows: list, peak: float, device: torch.device,
+                     seeds: int = 5) -> None:
+    """What regenerating the toy2d table costs at least (FLOPs at peak) and at the measured
+    batched speed: every method's generator steps on its data sets, ``seeds`` runs each."""
+    table, floor_total, estimate_total = [], 0.0, 0.0
+    for row in rows:
+        method, runs = row[0], row[1]
+        if runs != seeds or method not in METHODS:
+            continue
+        steps = sum((METHODS[method].steps or TOY_STEPS).values())
+        floor = float(row[4]) / runs * 1e6 * steps * seeds / (peak * 1e9)
+        estimate = float(row[3]) / 1000 * steps * seeds
+        floor_total, estimate_total = floor_total + floor, estimate_total + estimate
+        table.append([method, steps, seeds, f"{floor / 60:.1f}", f"{estimate / 60:.1f}"])
+    table.append(["**all**", "", "", f"**{floor_total / 60:.1f}**",
+                  f"**{estimate_total / 60:.1f}**"])
+    half = floor_total / 2 / 60  # two threads, perfectly shared: the least wall time
+    verdict = (f"Even split perfectly over two threads the floor is {half:.1f} min, "
+               + ("over 15 min: on this machine the table cannot regenerate in 15 minutes with "
+                  "these methods; a GPU (--device cuda) or smaller networks would be needed."
+                  if half > 15 else "within 15 min."))
+    save_table(f"{name}_table", "What regenerating the whole toy2d table costs (ring and grid)",
+               ["method", "generator steps (ring + grid)", "seeds", "floor (min, one thread)",
+                "at the measured batched step (min, one thread)"], table,
+               notes=f"Device: {device}. floor = MFLOP per step and run x steps x seeds at the "
+                     f"measured peak ({peak:.1f} GFLOP/s); the estimate uses the measured ms / "
+                     f"step / run of the seed-batched step (results/{name}.md). {verdict}")
 
 
 if __name__ == "__main__":
