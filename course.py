@@ -11,6 +11,8 @@
                               build/slides/
     python3 course.py site    render the executed lectures (or those named) as a static web
                               site in build/site/
+    python3 course.py notebooks   rewrite notebooks/ (the .ipynb hosted services open)
+    python3 course.py hub-link HUB_URL lectures/02   the nbgitpuller link for a JupyterHub
 
 Set-up is idempotent and quick when nothing changed: it creates the virtual environment
 ``.venv`` (once), installs the pinned ``requirements.txt`` and the ``gancourse`` package (again
@@ -433,8 +435,65 @@ the command exits with 1."""
     return _export("html", "site", args)
 
 
-COMMANDS = {"setup": cmd_setup, "fresh": cmd_fresh, "lab": cmd_lab, "test": cmd_test, "run": cmd_run,
-            "slides": cmd_slides, "site": cmd_site}
+def cmd_notebooks(args: list[str]) -> int:
+    """python3 course.py notebooks [--check]
+
+Write notebooks/, the .ipynb of every lecture, exercise and solution that hosted services
+(Colab, Kaggle, Binder, a JupyterHub) open from the repository: made from the .py sources,
+without outputs, each starting with badges and a cell that installs the course where it is
+missing. Run it after editing a source (the tests fail while notebooks/ is out of sync).
+The badges and that cell point to [project.urls] Repository in pyproject.toml.
+
+  --check   change nothing; list what is out of sync and exit with 1 if anything is"""
+    from gancourse.hosting import out_of_sync, write_hosted
+
+    if args not in ([], ["--check"]):
+        fail(f"notebooks takes only --check, got {' '.join(args)!r}")
+    if args:
+        problems = out_of_sync(ROOT)
+        for line in problems:
+            print(f"  {line}")
+        print("notebooks/ is in sync with the sources." if not problems else
+              "Run python3 course.py notebooks to bring notebooks/ in sync.")
+        return 1 if problems else 0
+    changed = write_hosted(ROOT)
+    for path in changed:
+        print(f"  {'wrote' if path.exists() else 'removed'} {_shown(path)}")
+    print(f"notebooks/ is in sync with the sources ({len(changed)} file(s) changed).")
+    return 0
+
+
+def cmd_hub_link(args: list[str]) -> int:
+    """python3 course.py hub-link HUB_URL [NOTEBOOK] [--repo URL] [--branch NAME]
+
+Print the nbgitpuller link to give a class on a JupyterHub: opened by a logged-in student, it
+clones the course into their home (or updates their clone, keeping their edits) and opens the
+notebook, e.g. python3 course.py hub-link https://hub.example.edu lectures/02.
+
+  NOTEBOOK       lectures/01 (default), exercises/03, solutions/05_wasserstein, ...
+  --repo URL     the repository the hub clones (default: [project.urls] Repository in
+                 pyproject.toml; a local path or any git URL the hub can reach)
+  --branch NAME  default: main"""
+    from gancourse.hosting import nbgitpuller_link, repository
+
+    repo, args = pop_option(args, "--repo")
+    branch, args = pop_option(args, "--branch")
+    if not args or len(args) > 2 or args[0].startswith("-"):
+        fail("hub-link needs the hub's address and at most one notebook, e.g. "
+             "python3 course.py hub-link https://hub.example.edu lectures/02")
+    default_repo, default_branch = repository(ROOT / "pyproject.toml")
+    source = resolve_notebook(args[1] if len(args) == 2 else "lectures/01")
+    path = f"notebooks/{source.parent.name}/{source.stem}.ipynb"
+    try:
+        print(nbgitpuller_link(args[0], repo or default_repo, path, branch or default_branch))
+    except ValueError as err:
+        fail(str(err).replace("hub must", "HUB_URL must"))
+    return 0
+
+
+COMMANDS = {"setup": cmd_setup, "fresh": cmd_fresh, "lab": cmd_lab, "test": cmd_test,
+            "run": cmd_run, "slides": cmd_slides, "site": cmd_site, "notebooks": cmd_notebooks,
+            "hub-link": cmd_hub_link}
 
 
 def main(argv: list[str]) -> int:

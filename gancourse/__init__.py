@@ -8,7 +8,8 @@ Floor 0, foundations
     :mod:`gancourse.session` -- ``device = gc.setup(seed=0)``, every notebook's first call;
     :mod:`gancourse.device` (CUDA, then Apple MPS, then CPU), :mod:`gancourse.seeding`,
     :mod:`gancourse.results` (saved benchmark runs, package data), :mod:`gancourse.vocabulary`
-    (the names and symbols used across the course).
+    (the names and symbols used across the course), :mod:`gancourse.runtime` (which platform a
+    notebook runs on -- Colab, Kaggle, Binder, a JupyterHub -- and how to get a GPU there).
 Floor 1, data and maths
     :mod:`gancourse.distributions` (toy data), :mod:`gancourse.digits` (8x8 digits, the SVM
     judge), :mod:`gancourse.mnist` (MNIST-5k: 5000 real 28x28 digits, offline),
@@ -48,6 +49,8 @@ Floor 5, figures and widgets
 Floor 6, course tooling (knows notebooks and processes, not GANs)
     :mod:`gancourse.grading` (the self-check, ``gancourse check`` and ``gancourse grade``),
     :mod:`gancourse.publish` and :mod:`gancourse.floatpaths` (``course.py run|slides|site``),
+    :mod:`gancourse.offline` (the pages' scripts from the npm registry, for viewing offline),
+    :mod:`gancourse.hosting` (``notebooks/`` for Colab, Kaggle and Binder; nbgitpuller links),
     :mod:`gancourse.cli`.
 """
 

@@ -142,7 +142,8 @@ def test_unknown_command_is_a_clear_error(course, capsys):
     assert "unknown command 'tset'" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("command", ["setup", "fresh", "lab", "test", "run", "slides", "site"])
+@pytest.mark.parametrize("command", ["setup", "fresh", "lab", "test", "run", "slides", "site",
+                                     "notebooks", "hub-link"])
 def test_every_command_has_a_help_that_does_no_work(course, capsys, tmp_path, command):
     assert course.main([command, "--help"]) == 0
     text = capsys.readouterr().out

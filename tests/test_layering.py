@@ -10,7 +10,7 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parents[1] / "gancourse"
 
 FLOORS = {
-    0: ["_validation", "device", "seeding", "session", "vocabulary", "results"],
+    0: ["_validation", "device", "seeding", "session", "vocabulary", "results", "runtime"],
     1: ["distributions", "divergences", "wasserstein", "theory", "least_squares", "likelihood",
         "box_counting", "dynamics", "mode_seeking", "critics", "digits", "mnist", "metrics",
         "evaluation", "upsampling", "latent", "fdivergences"],
@@ -21,7 +21,7 @@ FLOORS = {
         "loss_zoo", "live",
         "metric_toys"],
     5: ["plots", "widgets"],
-    6: ["grading", "publish", "floatpaths", "cli", "__main__"],
+    6: ["grading", "publish", "floatpaths", "offline", "hosting", "cli", "__main__"],
 }
 FLOOR_OF = {name: floor for floor, names in FLOORS.items() for name in names}
 
