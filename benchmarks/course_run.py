@@ -1,8 +1,9 @@
 """The course-wide run: every lecture and solution notebook, headless, timed.
 
 Each notebook is built fresh from its jupytext source and executed in a new kernel (wall time
-from kernel start to the last cell). Target on a 2-core CPU: every notebook <= 60 s, the
-whole course <= 10 minutes. From the course folder (or ``python3 course.py run``):
+from kernel start to the last cell; and the kernel's peak memory). Target on a 2-core CPU:
+every notebook <= 60 s, the whole course <= 10 minutes. From the course folder (or
+``python3 course.py run``):
 
     .venv/bin/python benchmarks/course_run.py                       # timing table
     .venv/bin/python benchmarks/course_run.py --float-path default  # as another CPU rounds
@@ -31,7 +32,7 @@ LIMIT_S, TOTAL_LIMIT_S = 60.0, 600.0
 
 
 def timing_run() -> int:
-    rows, total, over, failed = [], 0.0, [], []
+    rows, total, over, failed, peaks = [], 0.0, [], [], []
     for source in notebook_sources("lectures", "solutions"):
         name = f"{source.parent.name}/{source.name}"
         print(f"running {name} ...", flush=True)
@@ -43,14 +44,22 @@ def timing_run() -> int:
             print(f"  FAILED: {report['error']}", flush=True)
         if seconds > LIMIT_S:
             over.append(name)
+        peak = report["peak_mib"]
+        peaks.append(peak or 0.0)
         rows.append([name, f"{seconds:.1f}" + ("" if report["ok"] else " (failed)"),
-                     "yes" if seconds <= LIMIT_S else "**no**"])
-    rows.append(["**total**", f"**{total:.1f}**", "yes" if total <= TOTAL_LIMIT_S else "**no**"])
+                     "yes" if seconds <= LIMIT_S else "**no**",
+                     "" if peak is None else f"{peak:.0f}"])
+    rows.append(["**total**", f"**{total:.1f}**", "yes" if total <= TOTAL_LIMIT_S else "**no**",
+                 f"**{max(peaks):.0f}** (largest)"])
     save_table("course_run", "Course-wide run: every lecture and solution notebook",
-               ["notebook", "seconds (wall, incl. kernel start)", "within target"], rows,
+               ["notebook", "seconds (wall, incl. kernel start)", "within target",
+                "kernel's peak memory (MiB)"], rows,
                notes=f"Targets: each notebook <= {LIMIT_S:.0f} s, the course <= "
                      f"{TOTAL_LIMIT_S / 60:.0f} minutes. Notebooks run one after another, "
-                     "each in a fresh kernel.")
+                     "each in a fresh kernel. Peak memory: the kernel's peak resident set "
+                     "(ru_maxrss) plus its largest child process's, read by a cell run after "
+                     "the last (gancourse.publish.execute); Binder gives about 2 GB to the "
+                     "kernel and the Jupyter server together.")
     if over or total > TOTAL_LIMIT_S:
         print(f"over the target: {', '.join(over) or 'the total'}", file=sys.stderr)
     if failed:

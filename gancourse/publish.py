@@ -9,6 +9,7 @@ appears as its current figure and readout, which a static page can show without 
 from __future__ import annotations
 
 import html
+import json
 import os
 import re
 import time
@@ -37,19 +38,32 @@ def lecture_title(source: Path) -> str:
     return source.stem
 
 
+# Run after a notebook's last cell: the kernel's peak resident memory (Linux and macOS give
+# ru_maxrss in KiB and bytes), and the largest of its finished child processes'.
+_PEAK_CELL = """import json as _j, resource as _r, sys as _s
+_k = 1 if _s.platform == "darwin" else 1024
+print(_j.dumps([_r.getrusage(_r.RUSAGE_SELF).ru_maxrss * _k,
+                _r.getrusage(_r.RUSAGE_CHILDREN).ru_maxrss * _k]))"""
+
+
 def execute(source: Path, *, timeout: int = 600, static: bool = False,
-            float_path: str = "native"):
+            float_path: str = "native", env: dict | None = None):
     """Run a notebook built from ``source`` in a fresh kernel; return (notebook, seconds).
 
     The kernel starts in the source's folder, under the floating-point path ``float_path``
-    (:mod:`gancourse.floatpaths`; ``"native"``: this CPU's own). ``seconds`` is the wall time
-    from kernel start to the end of the last cell. A failing cell raises ``nbclient``'s
-    CellExecutionError, which names the cell and shows its traceback.
+    (:mod:`gancourse.floatpaths`; ``"native"``: this CPU's own), with ``env`` (default: this
+    process's environment). ``seconds`` is the wall time from kernel start to the end of the
+    last cell. A failing cell raises ``nbclient``'s CellExecutionError, which names the cell and
+    shows its traceback. Where the platform reports it (not on Windows), the notebook's
+    ``metadata.gancourse_peak_rss`` holds the kernel's peak resident memory in bytes, plus the
+    largest of its child processes' (measured by a cell run after the last one and removed).
     """
     import jupytext
     from nbclient import NotebookClient
 
-    env = float_path_env(float_path, dict(os.environ))
+    from nbformat import v4
+
+    env = float_path_env(float_path, dict(os.environ if env is None else env))
     env[STATIC_ENV] = "1" if static else "0"
     source = Path(source)
     if not source.is_file():
@@ -57,10 +71,19 @@ def execute(source: Path, *, timeout: int = 600, static: bool = False,
     nb = jupytext.read(source)
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
                                  "language": "python"}
+    measure = os.name == "posix"
+    if measure:
+        nb.cells.append(v4.new_code_cell(_PEAK_CELL))
     start = time.perf_counter()
     NotebookClient(nb, timeout=timeout, kernel_name="python3",
                    resources={"metadata": {"path": str(source.parent)}}).execute(env=env)
-    return nb, time.perf_counter() - start
+    seconds = time.perf_counter() - start
+    if measure:
+        cell = nb.cells.pop()
+        text = "".join(o.get("text", "") for o in cell.outputs if o.get("output_type") ==
+                       "stream")
+        nb.metadata["gancourse_peak_rss"] = sum(json.loads(text.strip().splitlines()[-1]))
+    return nb, seconds
 
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
@@ -75,15 +98,16 @@ def try_notebook(source: Path, float_path: str = "native", *, timeout: int = 600
     """Execute ``source`` under ``float_path`` and report, without raising on a failed cell.
 
     Returns a plain dict: ``name`` (folder/file), ``float_path``, ``ok``, ``seconds``, ``error``
-    (for a failed cell: its number, the exception and the failing line; else ""), and
-    ``printed``: the text each code cell printed, in order (compare it across float paths with
-    :func:`moved_numbers`).
+    (for a failed cell: its number, the exception and the failing line; else ""), ``printed``:
+    the text each code cell printed, in order (compare it across float paths with
+    :func:`moved_numbers`), and ``peak_mib``: the kernel's peak memory (see :func:`execute`;
+    None where not measured).
     """
     from nbclient.exceptions import CellExecutionError
 
     source = Path(source)
     report = {"name": f"{source.parent.name}/{source.name}", "float_path": float_path,
-              "ok": True, "seconds": 0.0, "error": "", "printed": []}
+              "ok": True, "seconds": 0.0, "error": "", "printed": [], "peak_mib": None}
     start = time.perf_counter()
     try:
         nb, report["seconds"] = execute(source, timeout=timeout, float_path=float_path)
@@ -91,6 +115,8 @@ def try_notebook(source: Path, float_path: str = "native", *, timeout: int = 600
         report["ok"], report["seconds"] = False, time.perf_counter() - start
         report["error"] = failure_text(err)
         return report
+    if "gancourse_peak_rss" in nb.metadata:
+        report["peak_mib"] = nb.metadata["gancourse_peak_rss"] / 2 ** 20
     for cell in nb.cells:
         if cell.cell_type == "code":
             report["printed"].append("".join(o.get("text", "") for o in cell.get("outputs", [])
@@ -143,11 +169,36 @@ class ExportError(RuntimeError):
         super().__init__(f"{len(failures)} notebook(s) failed to run: {names}")
 
 
+def _offline_options(out: Path) -> dict:
+    """Exporter options that point pages at copies of MathJax, require.js, jQuery, reveal.js
+    and the widgets' manager in ``out/assets`` (:mod:`gancourse.offline`; the npm tarballs are
+    cached in ``out``'s parent folder under ``.npm-cache``), and leave out Mermaid. When the
+    copies cannot be had, say so and return no options: the pages then load those scripts
+    from CDNs when viewed."""
+    from .offline import AssetsError, asset_urls, install_assets, without_mermaid
+
+    cache = out.parent / ".npm-cache"
+    try:
+        install_assets(out, cache)
+    except AssetsError as err:
+        print(f"  warning: {err}; the pages will load these scripts from CDNs when viewed",
+              flush=True)
+        return {}
+    return {**asset_urls(), "extra_template_paths": [str(cache / "templates")],
+            "template_file": without_mermaid(cache / "templates")}
+
+
+def _has_mermaid(nb) -> bool:
+    return any(c.cell_type == "markdown" and "```mermaid" in c.source for c in nb.cells)
+
+
 def export(kind: str, out: Path, sources: list[Path] | None = None) -> list[Path]:
     """Execute notebooks (default: every lecture) and write each as ``kind`` ("slides"/"html").
 
     Slides are reveal.js pages built from the ``slideshow`` cell metadata kept in the sources
     (cells marked "skip" stay out); "html" writes one page per notebook and an ``index.html``.
+    The scripts the pages use are copied into ``out/assets`` (:mod:`gancourse.offline`), so
+    they typeset formulas and present slides with no internet.
     A notebook that fails does not stop the others: the index marks it with its error, and
     :class:`ExportError` is raised at the end. Returns the written pages, the index first.
     """
@@ -157,9 +208,17 @@ def export(kind: str, out: Path, sources: list[Path] | None = None) -> list[Path
         raise ValueError(f"kind must be 'slides' or 'html', got {kind!r}")
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    exporter = SlidesExporter() if kind == "slides" else HTMLExporter()
-    if kind == "slides":
-        exporter.reveal_scroll = True
+    options = _offline_options(out)
+    offline = bool(options)
+    exporters = {}
+    for mermaid in (False, True):  # a page with a Mermaid diagram keeps nbconvert's template
+        chosen = {k: v for k, v in options.items()
+                  if not mermaid or k not in ("template_file", "extra_template_paths")}
+        if kind == "slides":
+            exporters[mermaid] = SlidesExporter(reveal_scroll=True, **chosen)
+        else:
+            exporters[mermaid] = HTMLExporter(**{k: v for k, v in chosen.items()
+                                                 if k != "reveal_url_prefix"})
     written, items, failures = [], [], {}
     for source in (notebook_sources("lectures") if sources is None else sources):
         source = Path(source)
@@ -174,7 +233,8 @@ def export(kind: str, out: Path, sources: list[Path] | None = None) -> list[Path
             print(f"  {source.parent.name}/{source.stem}: FAILED: {failures[source]}",
                   flush=True)
             continue
-        body, _ = exporter.from_notebook_node(nb)
+        nb.metadata.pop("gancourse_peak_rss", None)
+        body, _ = exporters[_has_mermaid(nb)].from_notebook_node(nb)
         name = f"{source.stem}.slides.html" if kind == "slides" else f"{source.stem}.html"
         page = out / name
         page.write_text(body, encoding="utf-8")
@@ -185,9 +245,12 @@ def export(kind: str, out: Path, sources: list[Path] | None = None) -> list[Path
     index = out / "index.html"
     heading = "GAN course: slides" if kind == "slides" else "GAN course"
     listing = "\n".join(items)
+    note = "" if offline else ("<p class='failed'>The formulas and slides load their scripts "
+                               "from the internet: the npm registry could not be reached when "
+                               "these pages were built.</p>")
     index.write_text(f"<!doctype html><meta charset='utf-8'><title>{heading}</title>"
                      "<style>.failed{color:#a00}</style>"
-                     f"<h1>{heading}</h1><ul>\n{listing}\n</ul>\n", encoding="utf-8")
+                     f"<h1>{heading}</h1>{note}<ul>\n{listing}\n</ul>\n", encoding="utf-8")
     pages = [index, *written]
     if failures:
         raise ExportError(pages, failures)
