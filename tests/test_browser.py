@@ -352,3 +352,22 @@ def test_live_lab_plays_and_pauses(lab_notebook):
     print(f"live lab in the browser: {fps:.1f} frames per second", flush=True)
     assert frames >= 5 and playing_step > 0  # it played: new frames, new steps ...
     assert (still_step, still_frames) == (paused_step, paused_frames)  # ... and pause held
+
+
+def test_present_a_lecture_as_live_slides(lab):
+    """RISE (jupyterlab-rise, in requirements.txt) shows lecture 01 as a reveal.js slideshow
+    at /rise/PATH, with the formulas typeset, and the right arrow moves to the next slide."""
+    present = ("() => [...document.querySelectorAll('.reveal .slides > section')]"
+               ".findIndex(s => s.classList.contains('present'))")
+    with _browser_page() as (page, _sync_api):
+        page.goto(lab.replace("/lab/tree/", "/rise/"))
+        page.wait_for_selector(".reveal.ready", timeout=120_000)
+        assert page.locator(".reveal .slides > section").count() >= 5
+        page.wait_for_function("() => document.querySelectorAll('mjx-container').length > 10",
+                               timeout=60_000)
+        assert page.evaluate(present) == 0
+        page.keyboard.press("ArrowRight")
+        page.wait_for_function(f"() => ({present})() === 1", timeout=20_000)
+        assert page.locator(".reveal .slides > section.present h2").first.inner_text() \
+            .startswith("1.")
+        page.screenshot(path=str(ARTIFACTS / "rise_slide.png"))
