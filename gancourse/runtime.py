@@ -39,11 +39,11 @@ PLATFORMS = {
 }
 _NO_GPU = {
     "binder": "Binder offers no GPU (and about 2 GB of memory): every lecture runs on its CPU "
-              "within a minute and within that memory.",
-    "jupyterhub": "This hub server has no GPU: every lecture runs on the CPU within a minute. "
-                  "Your teacher can offer a GPU server profile if the hub has GPUs.",
-    "local": "No GPU was found: every lecture runs on the CPU within a minute. With an NVIDIA "
-             "GPU, install a CUDA build of torch (README, 'GPU').",
+              "in one to two minutes and within that memory.",
+    "jupyterhub": "This hub server has no GPU: every lecture runs on the CPU in one to two "
+                  "minutes. Your teacher can offer a GPU server profile if the hub has GPUs.",
+    "local": "No GPU was found: every lecture runs on the CPU in one to two minutes. With an "
+             "NVIDIA GPU, install a CUDA build of torch (README, 'GPU').",
 }
 
 
@@ -81,8 +81,8 @@ def gpu_hint(platform: str) -> str:
     how = PLATFORMS[platform][1]
     if how is None:
         return _NO_GPU[platform]
-    return (f"No GPU in this runtime: every lecture still runs on the CPU within a minute. For "
-            f"a GPU: {how}.")
+    return (f"No GPU in this runtime: every lecture still runs on the CPU in one to two "
+            f"minutes. For a GPU: {how}.")
 
 
 def report(*, verbose: bool = True) -> dict:

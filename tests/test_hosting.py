@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+import sys
 import urllib.parse
 from pathlib import Path
 
@@ -102,7 +103,8 @@ def test_missing_repository_is_named(tmp_path):
 
 
 def test_nbgitpuller_link_round_trips():
-    link = hosting.nbgitpuller_link("https://hub.example.edu/", "https://github.com/o/gan-course.git",
+    link = hosting.nbgitpuller_link("https://hub.example.edu/",
+                                    "https://github.com/o/gan-course.git",
                                     "notebooks/lectures/02_gan_game.ipynb", branch="spring")
     parsed = urllib.parse.urlsplit(link)
     assert (parsed.scheme, parsed.netloc, parsed.path) == \
@@ -177,3 +179,13 @@ def test_the_install_cell_installs_nothing_where_the_course_is(monkeypatch, caps
     monkeypatch.setenv("GANCOURSE_DEVICE", "cpu")
     exec(hosting.install_cell("gancourse @ git+https://github.com/o/r@main"), {})
     assert calls == [] and "the course computes on cpu" in capsys.readouterr().out
+
+
+def test_a_hosted_notebook_grades_like_its_source():
+    """The two added cells change nothing for the grader: the hosted solution of lecture 01
+    scores full marks, and its set-up cell ran (it printed the platform report)."""
+    out = subprocess.run([sys.executable, "-m", "gancourse", "check",
+                          str(ROOT / "notebooks" / "solutions" / "01_mle_and_kl.ipynb")],
+                         capture_output=True, text=True, timeout=300, cwd=ROOT)
+    assert out.returncode == 0, out.stdout[-2000:] + out.stderr[-2000:]
+    assert "Score: 10 / 10" in out.stdout and "Running on" in out.stdout
