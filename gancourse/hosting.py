@@ -139,47 +139,49 @@ def _targets(root: Path, out: Path) -> dict[Path, Path]:
             for folder in HOSTED_DIRS for source in sorted((root / folder).glob("[0-9]*.py"))}
 
 
-def write_hosted(root: Path, out: Path | None = None) -> list[Path]:
-    """Write the hosted notebook of every source under ``root`` into ``out`` (``root /
-    "notebooks"``), and remove those whose source is gone; return the files it changed."""
+def _plan(root: Path, out: Path | None) -> tuple[Path, list[tuple[Path, str | None, str]]]:
+    """``(root, [(notebook, the text it should hold or None, state)])`` for every hosted
+    notebook and every orphan in ``out``; state is "ok", "missing", "stale" or "orphan"."""
     root = Path(root)
     out = Path(out) if out is not None else root / "notebooks"
     url, branch = repository(root / "pyproject.toml")
     targets = _targets(root, out)
-    changed = []
+    plan = []
     for source, target in targets.items():
         text = _render(hosted_notebook(source, root, url, branch))
-        if not target.is_file() or target.read_text(encoding="utf-8") != text:
+        state = ("missing" if not target.is_file() else
+                 "ok" if target.read_text(encoding="utf-8") == text else "stale")
+        plan.append((target, text, state))
+    for folder in HOSTED_DIRS:
+        for extra in sorted((out / folder).glob("*.ipynb")) if (out / folder).is_dir() else []:
+            if extra not in targets.values():
+                plan.append((extra, None, "orphan"))
+    return root, plan
+
+
+def write_hosted(root: Path, out: Path | None = None) -> list[Path]:
+    """Write the hosted notebook of every source under ``root`` into ``out`` (``root /
+    "notebooks"``), and remove those whose source is gone; return the files it changed."""
+    _, plan = _plan(root, out)
+    changed = []
+    for target, text, state in plan:
+        if state == "orphan":
+            target.unlink()
+        elif state != "ok":
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(text, encoding="utf-8")
+        if state != "ok":
             changed.append(target)
-    for folder in HOSTED_DIRS:
-        for stale in sorted((out / folder).glob("*.ipynb")) if (out / folder).is_dir() else []:
-            if stale not in targets.values():
-                stale.unlink()
-                changed.append(stale)
     return changed
 
 
 def out_of_sync(root: Path, out: Path | None = None) -> list[str]:
     """What differs between ``out`` (``root / "notebooks"``) and the sources: one line per
     missing, stale or extra notebook (empty when all is in sync)."""
-    root = Path(root)
-    out = Path(out) if out is not None else root / "notebooks"
-    url, branch = repository(root / "pyproject.toml")
-    targets = _targets(root, out)
-    problems = []
-    for source, target in targets.items():
-        if not target.is_file():
-            problems.append(f"missing: {target.relative_to(root)}")
-        elif target.read_text(encoding="utf-8") != _render(hosted_notebook(source, root, url,
-                                                                            branch)):
-            problems.append(f"older than its source: {target.relative_to(root)}")
-    for folder in HOSTED_DIRS:
-        for extra in sorted((out / folder).glob("*.ipynb")) if (out / folder).is_dir() else []:
-            if extra not in targets.values():
-                problems.append(f"no source: {extra.relative_to(root)}")
-    return problems
+    root, plan = _plan(root, out)
+    said = {"missing": "missing", "stale": "older than its source", "orphan": "no source"}
+    return [f"{said[state]}: {target.relative_to(root)}" for target, _, state in plan
+            if state != "ok"]
 
 
 def nbgitpuller_link(hub: str, url: str, path: str, branch: str = "main",

@@ -12,35 +12,20 @@ import json
 import os
 import re
 import secrets
-import shutil
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from conftest import CHROMIUM, free_port, needs_chromium, wait_for_server
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "build" / "test-artifacts"
-CHROMIUM = os.environ.get("GANCOURSE_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 LECTURE = ROOT / "lectures" / "01_mle_and_kl.py"
 
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(),
-                       reason=f"no Chromium at {CHROMIUM} (Debian: apt install chromium; or set "
-                              "GANCOURSE_CHROMIUM)"),
-    pytest.mark.timeout(900),
-]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+pytestmark = [pytest.mark.slow, needs_chromium, pytest.mark.timeout(900)]
 
 
 @contextlib.contextmanager
@@ -63,7 +48,7 @@ def _serve(tmp_path: Path, nb) -> Iterator[str]:
         path = settings / "@jupyterlab" / f"{name}.jupyterlab-settings"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(values))
-    port, token = _free_port(), secrets.token_hex(16)
+    port, token = free_port(), secrets.token_hex(16)
     cmd = [sys.executable, "-m", "jupyterlab", "--no-browser", "--ServerApp.ip=127.0.0.1",
            f"--ServerApp.port={port}", f"--IdentityProvider.token={token}",
            f"--ServerApp.root_dir={tmp_path}", "--LabApp.news_url=",
@@ -77,16 +62,8 @@ def _serve(tmp_path: Path, nb) -> Iterator[str]:
     server = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, cwd=tmp_path)
     base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(120):
-            try:
-                urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2)
-                break
-            except OSError:
-                if server.poll() is not None:
-                    pytest.fail("JupyterLab exited:\n" + (tmp_path / "lab.log").read_text())
-                time.sleep(0.5)
-        else:
-            pytest.fail("JupyterLab did not answer within 60 s")
+        wait_for_server(f"{base}/api/status?token={token}", server, tmp_path / "lab.log",
+                        "JupyterLab")
         yield f"{base}/lab/tree/lecture.ipynb?token={token}"
     finally:
         server.terminate()

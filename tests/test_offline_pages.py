@@ -8,28 +8,21 @@ reachable wherever the course installs its packages)."""
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 from pathlib import Path
 
 import pytest
+from conftest import CHROMIUM, needs_chromium
 
 from gancourse.offline import PACKAGES, asset_urls
 from gancourse.publish import export
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "build" / "test-offline"
-CHROMIUM = os.environ.get("GANCOURSE_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 LECTURE = ROOT / "lectures" / "01_mle_and_kl.py"
 
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(),
-                       reason=f"no Chromium at {CHROMIUM} (Debian: apt install chromium; or set "
-                              "GANCOURSE_CHROMIUM)"),
-    pytest.mark.timeout(600),
-]
+pytestmark = [pytest.mark.slow, needs_chromium, pytest.mark.timeout(600)]
 
 TYPESET = """() => window.MathJax && MathJax.Hub && MathJax.Hub.queue &&
     MathJax.Hub.queue.pending === 0 && MathJax.Hub.queue.running === 0 &&
