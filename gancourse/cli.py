@@ -75,6 +75,7 @@ def cmd_grade(args) -> int:
     from .grading.gradebook import TEACHER_FOLDER, prepare_output_dir, write_reports
     from .grading.grader import batch_lecture, grade_all
     from .grading.notebook import find_submissions
+    from .grading.shards import parse_shard, select_shard
 
     out = Path(args.out)
     if args.jobs < 1:
@@ -85,7 +86,12 @@ def cmd_grade(args) -> int:
         subs, ignored = find_submissions(args.submissions)
         if not subs:
             return _usage_error("no submissions found in the given paths")
-        lecture = lecture or batch_lecture(subs, registry)
+        lecture = lecture or batch_lecture(subs, registry)  # of the whole class
+        if args.shard:
+            i, n = parse_shard(args.shard)
+            everyone = len(subs)
+            subs = select_shard(subs, i, n)
+            print(f"Shard {i}/{n}: {len(subs)} of the class's {everyone} submission(s).")
         prepare_output_dir(out, lecture)
     except (ValueError, FileNotFoundError, OSError) as exc:
         return _usage_error(str(exc))
@@ -113,6 +119,19 @@ def cmd_grade(args) -> int:
           f"{len(summary['kept'])} kept from earlier runs; changes in {out / 'changes.log'}).")
     if args.tests:
         print(f"Hidden tests' messages, for you only: {out / TEACHER_FOLDER}/")
+    return 0
+
+
+def cmd_merge(args) -> int:
+    from .grading.shards import merge_outputs
+
+    try:
+        summary = merge_outputs([Path(p) for p in args.shards], Path(args.out))
+    except (ValueError, OSError) as exc:
+        return _usage_error(str(exc))
+    print(f"Merged {len(args.shards)} folder(s) into {Path(args.out) / 'gradebook.csv'} "
+          f"({len(summary['added'])} added, {len(summary['regraded'])} re-graded, "
+          f"{len(summary['kept'])} kept from earlier runs).")
     return 0
 
 
@@ -170,8 +189,23 @@ def build_parser() -> argparse.ArgumentParser:
                                                 "changed)")
     p.add_argument("--jobs", type=int, default=1, help="submissions graded in parallel")
     p.add_argument("--tests", help="folder of hidden tests (.py files defining register(reg))")
+    p.add_argument("--shard", metavar="I/N",
+                   help="grade only shard I of N (1 <= I <= N) of the class, chosen by a hash "
+                        "of each student's name, into its own --out; `gancourse merge` "
+                        "combines the N folders")
     _add_limit_options(p)
     p.set_defaults(func=cmd_grade)
+
+    p = sub.add_parser("merge", help="merge the output folders of sharded grading runs",
+                       description="Combine the output folders of `gancourse grade --shard "
+                                   "I/N` runs (one per shard, same lecture) into one: the "
+                                   "same gradebook, feedback and teacher-only files that one "
+                                   "run over the whole class writes. --out may hold earlier "
+                                   "grades of the lecture: they are merged by student.")
+    p.add_argument("shards", nargs="+", help="the shards' output folders")
+    p.add_argument("--out", required=True, help="output folder: new, empty, or earlier grades "
+                                                "of the same lecture")
+    p.set_defaults(func=cmd_merge)
 
     p = sub.add_parser("make-exercises", help="generate exercises/ from solutions/",
                        description="Write exercises/NN_topic.py from solutions/NN_topic.py, "

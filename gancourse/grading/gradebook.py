@@ -32,8 +32,8 @@ from pathlib import Path
 from .grader import SubmissionResult, feedback_text
 from .notebook import GRADER_MARKER
 
-__all__ = ["prepare_output_dir", "write_reports", "results_json", "folder_name",
-           "TEACHER_FOLDER"]
+__all__ = ["prepare_output_dir", "write_reports", "write_gradebook", "results_json",
+           "folder_name", "TEACHER_FOLDER"]
 
 TEACHER_FOLDER = "teacher-only"
 GRADEBOOK = "gradebook.csv"
@@ -159,16 +159,22 @@ def write_reports(results: list[SubmissionResult], out: Path) -> dict[str, list[
                        f"{old.get('max', '?')} -> {res.score:g} / {res.max_score:g} "
                        f"({res.path}; was {old.get('file') or 'unknown file'})")
         _write_student(out, folder, res)
-    with gradebook.open("w", newline="", encoding="utf-8") as f:
+    write_gradebook(out, ids, rows)
+    with (out / CHANGES).open("a", encoding="utf-8") as f:
+        f.writelines(line + "\n" for line in log)
+    kept = sorted(set(old_rows) - {r.student for r in results})
+    return {"added": added, "regraded": regraded, "kept": kept}
+
+
+def write_gradebook(out: Path, ids: list[str], rows: dict[str, dict[str, str]]) -> None:
+    """Write ``out``'s gradebook: one row per student (sorted by name), the exercise columns
+    ``ids`` in their order."""
+    with (out / GRADEBOOK).open("w", newline="", encoding="utf-8") as f:
         writer = csv.DictWriter(f, ["student", *ids, "total", "max", "folder", "file"],
                                 restval="", extrasaction="ignore")
         writer.writeheader()
         for student in sorted(rows, key=str.casefold):
             writer.writerow(rows[student])
-    with (out / CHANGES).open("a", encoding="utf-8") as f:
-        f.writelines(line + "\n" for line in log)
-    kept = sorted(set(old_rows) - {r.student for r in results})
-    return {"added": added, "regraded": regraded, "kept": kept}
 
 
 def _write_student(out: Path, folder: str, res: SubmissionResult) -> None:
