@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import json
+from pathlib import Path
 
 import pytest
 
@@ -109,7 +110,36 @@ def test_hidden_messages_reach_the_teacher_only(tmp_path):
         (out / "alice" / "results.json").read_text()
     assert "SECRET" not in student and "hidden test" in student
     assert "SECRET: expected 42" in (out / TEACHER_FOLDER / "alice.txt").read_text()
-    assert json.loads((out / "alice" / "results.json").read_text())["max_score"] == 6
+    tests = json.loads((out / "alice" / "results.json").read_text())["tests"]
+    assert sum(t["max_score"] for t in tests) == 6
+
+
+SCHEMA = json.loads((Path(__file__).parent / "gradescope_results.schema.json").read_text())
+
+
+def test_results_json_follows_gradescopes_specification(tmp_path):
+    """Only keys the specification defines (no top-level max_score), execution_time in
+    seconds, and every test visible so the student's score adds up; a hidden test's message
+    stays out."""
+    import jsonschema
+
+    out = tmp_path / "grades"
+    prepare_output_dir(out, "01")
+    res = result("alice", 2, hidden_message="SECRET")
+    res.seconds = 3.6
+    write_reports([res], out)
+    data = json.loads((out / "alice" / "results.json").read_text())
+    jsonschema.validate(data, SCHEMA)
+    assert data["execution_time"] == 4 and data["score"] == 2 and "max_score" not in data
+    assert [t["visibility"] for t in data["tests"]] == ["visible"] * 3
+    assert data["score"] == sum(t["score"] for t in data["tests"])
+    assert [t["number"] for t in data["tests"]] == ["01.1", "01.2", "01.2"]
+    hidden = data["tests"][2]
+    assert hidden["name"] == "01.2 hidden test" and hidden["output"] == ""
+    for bad in ({**data, "max_score": 6}, {**data, "visibility": "students"},
+                {**data, "tests": [{**hidden, "status": "error"}]}):
+        with pytest.raises(jsonschema.ValidationError):
+            jsonschema.validate(bad, SCHEMA)
 
 
 def test_several_notebooks_of_one_student_say_which_was_graded(tmp_path):

@@ -203,8 +203,13 @@ def test_feedback_gives_the_reason(graded, student):
 
 
 def test_results_json_is_gradescope_shaped(graded):
+    import jsonschema
+
+    schema = json.loads((Path(__file__).parent / "gradescope_results.schema.json").read_text())
+    for path in sorted(graded["out"].glob("*/results.json")):
+        jsonschema.validate(json.loads(path.read_text()), schema)
     data = json.loads((graded["out"] / "wrong_values" / "results.json").read_text())
-    assert data["score"] == FULL - 2 and data["max_score"] == FULL
+    assert data["score"] == FULL - 2 and data["execution_time"] >= 0
     assert {"name", "score", "max_score", "output"} <= set(data["tests"][0])
     assert sum(t["max_score"] for t in data["tests"]) == FULL
 

@@ -6,6 +6,7 @@ three shards through the command line."""
 from __future__ import annotations
 
 import csv
+import json
 import subprocess
 import sys
 from collections import Counter
@@ -31,10 +32,19 @@ def result(student: str, points: float, lecture: str = "01") -> SubmissionResult
 
 
 def files(out: Path) -> dict[str, bytes]:
-    """Everything a grading folder holds for the teacher and students, but the log (whose
-    lines carry the time of grading)."""
-    return {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*"))
-            if p.is_file() and p.name != "changes.log"}
+    """Everything a grading folder holds for the teacher and students, but what carries the
+    time of grading: the log's lines, and results.json's execution_time."""
+    found = {}
+    for p in sorted(out.rglob("*")):
+        if not p.is_file() or p.name == "changes.log":
+            continue
+        data = p.read_bytes()
+        if p.name == "results.json":
+            results = json.loads(data)
+            assert results.pop("execution_time") >= 0
+            data = json.dumps(results, sort_keys=True).encode()
+        found[str(p.relative_to(out))] = data
+    return found
 
 
 def graded(out: Path, results: list[SubmissionResult], lecture: str = "01") -> Path:

@@ -99,15 +99,22 @@ def prepare_output_dir(out: Path, lecture: str) -> None:
 
 
 def results_json(res: SubmissionResult) -> dict:
-    """Gradescope's autograder results format (hidden tests' failure messages left out)."""
+    """Gradescope's autograder results (gradescope-autograders.readthedocs.io, "Autograder
+    Specifications"): only the keys that specification defines.
+
+    Every test is ``visible``, hidden tests included: a student sees every test's points, so
+    the score they see adds up, while a hidden test shows only "hidden test" and never its
+    message. The score is the sum of the tests' scores; the maximum is the sum of the tests'
+    ``max_score`` (the specification has no top-level maximum).
+    """
     tests = [{"name": f"{c.exercise} {'hidden test' if c.hidden else c.name}",
-              "score": c.points, "max_score": c.max_points, "status":
-              "passed" if c.status == "passed" else "failed",
-              "output": "" if (c.hidden and c.status == "failed") else c.message,
-              **({"visibility": "after_published"} if c.hidden else {})}
+              "number": c.exercise, "score": c.points, "max_score": c.max_points,
+              "status": "passed" if c.status == "passed" else "failed",
+              "output": "" if c.hidden else c.message, "visibility": "visible"}
              for c in res.checks]
-    return {"score": res.score, "max_score": res.max_score, "tests": tests,
-            "output": "\n".join(res.notes)}
+    return {"score": res.score, "execution_time": round(res.seconds),
+            "output": "\n".join(res.notes), "visibility": "visible",
+            "stdout_visibility": "hidden", "tests": tests}
 
 
 def _read_rows(path: Path) -> tuple[list[str], dict[str, dict[str, str]]]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,6 +39,7 @@ class SubmissionResult:
     checks: list[CheckResult] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     output: str = ""
+    seconds: float = 0.0  # wall time of grading it (Gradescope's execution_time)
 
     @property
     def score(self) -> float:
@@ -337,6 +339,7 @@ def grade_all(subs: list[Submission], registry: Registry, *, lecture: str, jobs:
     server = ForkServer(limits.start_seconds)
 
     def one(sub: Submission) -> SubmissionResult:
+        start = time.perf_counter()
         try:
             res = grade_submission(sub, registry, lecture=lecture, limits=limits,
                                    forbidden=forbidden, server=server)
@@ -345,6 +348,7 @@ def grade_all(subs: list[Submission], registry: Registry, *, lecture: str, jobs:
                                    notes=[f"internal grader error: {type(exc).__name__}: {exc}"])
             res.checks = _zero(registry.for_lecture(lecture), "error", res.notes[0],
                                include_hidden=True)
+        res.seconds = time.perf_counter() - start
         if progress is not None:
             progress(res)
         return res
