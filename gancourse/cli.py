@@ -135,6 +135,36 @@ def cmd_merge(args) -> int:
     return 0
 
 
+def cmd_similarity(args) -> int:
+    from .grading.checks import load_registry
+    from .grading.grader import batch_lecture
+    from .grading.notebook import find_submissions
+    from .grading.similarity import similarity_report, write_report
+
+    if args.top < 1:
+        return _usage_error(f"--top must be at least 1, got {args.top}")
+    try:
+        registry = load_registry()
+        subs, _ = find_submissions(args.submissions)
+        if len(subs) < 2:
+            return _usage_error("a similarity report needs at least two submissions")
+        lecture = _lecture(args.lecture, registry) or batch_lecture(subs, registry)
+    except (ValueError, FileNotFoundError, OSError) as exc:
+        return _usage_error(str(exc))
+    functions = [ex.function for ex in registry.for_lecture(lecture)]
+    pairs = similarity_report({s.student: s.path for s in subs if s.path}, functions)
+    print(f"Lecture {registry.label(lecture)}: {len(subs)} submissions, {len(pairs)} pairs that "
+          "wrote a graded function in common. The most alike first; a high score is a reason "
+          "to read both notebooks, not a verdict (see gancourse/grading/similarity.py).")
+    for rank, p in enumerate(pairs[:args.top], 1):
+        print(f"  {rank:3d}. {p.score:5.2f}  {p.first}  /  {p.second}  ({p.shared} shared "
+              "5-grams)")
+    if args.out:
+        write_report(pairs, Path(args.out))
+        print(f"All pairs: {args.out}")
+    return 0
+
+
 def cmd_make_exercises(args) -> int:
     from .grading.generate import MarkerError, make_all
 
@@ -206,6 +236,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, help="output folder: new, empty, or earlier grades "
                                                 "of the same lecture")
     p.set_defaults(func=cmd_merge)
+
+    p = sub.add_parser("similarity", help="rank pairs of submissions by how alike their "
+                                          "graded functions are (for the teacher to read)",
+                       description="Rank every pair of a class's submissions by how alike "
+                                   "their graded functions are, after removing docstrings, "
+                                   "comments, layout and names, and leaving out what most of "
+                                   "the class shares. A table to read, never a verdict.")
+    p.add_argument("submissions", nargs="+", help="notebooks or folders of them")
+    p.add_argument("--lecture", help="the lecture (default: the one most notebooks belong to)")
+    p.add_argument("--top", type=int, default=10, help="pairs to print (default: 10)")
+    p.add_argument("--out", help="write every pair, ranked, to this CSV file (e.g. "
+                                 "grades/teacher-only/similarity.csv)")
+    p.set_defaults(func=cmd_similarity)
 
     p = sub.add_parser("make-exercises", help="generate exercises/ from solutions/",
                        description="Write exercises/NN_topic.py from solutions/NN_topic.py, "
