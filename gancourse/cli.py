@@ -165,6 +165,37 @@ def cmd_similarity(args) -> int:
     return 0
 
 
+def cmd_finalize(args) -> int:
+    from .grading.adjust import (CANVAS, FINAL, finalize, read_overrides, read_policy,
+                                 read_times, write_canvas)
+
+    grades = Path(args.grades)
+    if bool(args.policy) != bool(args.times):
+        return _usage_error("--policy and --times go together: the late policy needs each "
+                            "student's submission time")
+    if args.assignment and not args.canvas:
+        return _usage_error("--assignment names the Canvas column; give --canvas ROSTER too")
+    try:
+        final = finalize(grades, read_overrides(Path(args.overrides)) if args.overrides else None,
+                         read_policy(Path(args.policy)) if args.policy else None,
+                         read_times(Path(args.times)) if args.times else None)
+        unmatched = []
+        if args.canvas:
+            unmatched = write_canvas(final, Path(args.canvas),
+                                     args.assignment or "GAN course exercises",
+                                     grades / CANVAS)
+    except (ValueError, OSError) as exc:
+        return _usage_error(str(exc))
+    changed = sum(1 for row in final if row["audit"])
+    print(f"Final scores: {grades / FINAL} ({len(final)} students, {changed} adjusted; the "
+          "audit column says how).")
+    if args.canvas:
+        print(f"For Canvas (Grades > Import): {grades / CANVAS}")
+        for student in unmatched:
+            print(f"warning: no Canvas row for {student!r}; their score is not in canvas.csv")
+    return 0
+
+
 def cmd_make_exercises(args) -> int:
     from .grading.generate import MarkerError, make_all
 
@@ -249,6 +280,24 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", help="write every pair, ranked, to this CSV file (e.g. "
                                  "grades/teacher-only/similarity.csv)")
     p.set_defaults(func=cmd_similarity)
+
+    p = sub.add_parser("finalize", help="apply overrides and late penalties; export for Canvas",
+                       description="Read GRADES/gradebook.csv (unchanged) and write "
+                                   "GRADES/final.csv: the automatic total, manual overrides, "
+                                   "the late penalty and the final score, with an audit "
+                                   "column. With --canvas, also GRADES/canvas.csv for "
+                                   "Canvas's gradebook import. File formats: see "
+                                   "gancourse/grading/adjust.py or the README.")
+    p.add_argument("grades", help="the output folder of gancourse grade (or merge)")
+    p.add_argument("--overrides", help="CSV: student, exercise (an id or total), points, reason")
+    p.add_argument("--policy", help="INI file with a [late] section (deadline, grace_minutes, "
+                                    "penalty_per_day, max_days)")
+    p.add_argument("--times", help="CSV: student, submitted (ISO 8601 with time zone)")
+    p.add_argument("--canvas", metavar="ROSTER", help="the gradebook CSV exported from Canvas")
+    p.add_argument("--assignment", help="the Canvas column to fill (default: 'GAN course "
+                                        "exercises'; use the assignment's name as Canvas "
+                                        "shows it, e.g. 'Lecture 02 (12345)')")
+    p.set_defaults(func=cmd_finalize)
 
     p = sub.add_parser("make-exercises", help="generate exercises/ from solutions/",
                        description="Write exercises/NN_topic.py from solutions/NN_topic.py, "
