@@ -6,6 +6,7 @@ Run gancourse --help or gancourse COMMAND --help; python -m gancourse is the sam
 from __future__ import annotations
 
 import argparse
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -196,6 +197,23 @@ def cmd_finalize(args) -> int:
     return 0
 
 
+def cmd_gradescope(args) -> int:
+    from .grading.checks import load_registry
+    from .grading.gradescope import build_zip
+
+    try:
+        registry = load_registry(args.tests)
+        lecture = _lecture(args.lecture, registry)
+        if lecture is None or not registry.for_lecture(lecture):
+            return _usage_error(f"lecture {args.lecture!r} has no graded exercises")
+        out = build_zip(lecture, Path(args.out), tests=Path(args.tests) if args.tests else None)
+    except (ValueError, OSError, subprocess.CalledProcessError) as exc:
+        return _usage_error(str(exc))
+    print(f"Wrote {out}: Gradescope's autograder for lecture {registry.label(lecture)}. Upload "
+          "it on the assignment's Configure Autograder page (Ubuntu base image).")
+    return 0
+
+
 def cmd_make_exercises(args) -> int:
     from .grading.generate import MarkerError, make_all
 
@@ -298,6 +316,17 @@ def build_parser() -> argparse.ArgumentParser:
                                         "exercises'; use the assignment's name as Canvas "
                                         "shows it, e.g. 'Lecture 02 (12345)')")
     p.set_defaults(func=cmd_finalize)
+
+    p = sub.add_parser("gradescope", help="write a Gradescope autograder zip for a lecture",
+                       description="Write the zip for Gradescope's Configure Autograder page: "
+                                   "setup.sh (torch's CPU build and the course), "
+                                   "run_autograder (always writes results.json; student code "
+                                   "runs as an unprivileged user), the course's wheel, and "
+                                   "the hidden tests, readable by root alone.")
+    p.add_argument("lecture", help="the lecture: 2, 02, gan_game or 02_gan_game")
+    p.add_argument("--out", required=True, help="the zip to write, e.g. autograder.zip")
+    p.add_argument("--tests", help="folder of hidden tests (.py files defining register(reg))")
+    p.set_defaults(func=cmd_gradescope)
 
     p = sub.add_parser("make-exercises", help="generate exercises/ from solutions/",
                        description="Write exercises/NN_topic.py from solutions/NN_topic.py, "

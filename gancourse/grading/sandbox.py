@@ -36,6 +36,22 @@ class Limits:
     submission_seconds: float = 180.0  # everything for one submission, start-up included
     memory_mb: int = 4096  # address space of the submission's process (Linux)
     start_seconds: float = 60.0  # importing numpy, torch, ... in a fresh process
+    # Run the submission as this user (the grader must be root): it then cannot read what
+    # the user may not read (hidden tests), nor write the grader's files. None: as the grader.
+    run_as: str | None = None
+
+
+def _user_ids(user: str) -> tuple[int, int]:
+    """(uid, gid) of ``user``; only root may run a submission as another user."""
+    import pwd  # noqa: PLC0415 -- POSIX only
+
+    if os.geteuid() != 0:
+        raise PermissionError(f"run_as={user!r} needs the grader to run as root")
+    try:
+        entry = pwd.getpwnam(user)
+    except KeyError:
+        raise KeyError(f"run_as={user!r}: no such user on this machine") from None
+    return entry.pw_uid, entry.pw_gid
 
 
 @dataclass
@@ -166,6 +182,11 @@ class Sandbox:
         from_child_r, from_child_w = os.pipe()
         config = {"workdir": workdir, "forbidden": self.forbidden,
                   "memory_mb": self.limits.memory_mb}
+        if self.limits.run_as:
+            try:
+                config["run_as"] = _user_ids(self.limits.run_as)
+            except (KeyError, PermissionError) as exc:
+                return Reply(ok=False, crashed=True, error_type="Crashed", error=str(exc))
         try:
             self.pid = self.server.spawn(config, (to_child_r, from_child_w))
         except (OSError, ValueError, KeyError) as exc:

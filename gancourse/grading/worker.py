@@ -229,6 +229,12 @@ def fork_server(sock_fd: int) -> None:
                 os.dup2(devnull, 1)
                 os.dup2(devnull, 2)
                 os.setsid()  # its own process group, so the grader can kill all of it
+                if config.get("run_as"):  # drop root for good: the submission's own user
+                    uid, gid = config["run_as"]
+                    os.chown(config["workdir"], uid, gid)
+                    os.setgroups([])
+                    os.setgid(gid)
+                    os.setuid(uid)
                 os.chdir(config["workdir"])
                 os.environ.update(HOME=config["workdir"], TMPDIR=config["workdir"])
                 serve(config, fds[0], fds[1])
