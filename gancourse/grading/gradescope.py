@@ -81,9 +81,7 @@ def build_zip(lecture: str, out: Path, *, tests: Path | None = None, root: Path 
     """Write the autograder zip for ``lecture`` to ``out``: the course's wheel built from the
     checkout at ``root`` (default: this package's checkout), the scripts, the config and the
     hidden tests in ``tests``."""
-    from ..publish import ROOT  # noqa: PLC0415 -- the checkout this package lives in
-
-    root = Path(root or ROOT)
+    root = Path(root or Path(__file__).resolve().parents[2])  # the checkout we live in
     out = Path(out)
     if out.suffix != ".zip":
         raise ValueError(f"--out must name a .zip file, got {out}")
