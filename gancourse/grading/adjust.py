@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from .gradebook import GRADEBOOK, _read_rows
+from .gradebook import GRADEBOOK, read_rows
 
 __all__ = ["LatePolicy", "read_policy", "read_overrides", "read_times", "finalize",
            "write_canvas"]
@@ -139,7 +139,7 @@ def finalize(grades: Path, overrides: list[dict[str, str]] | None = None,
             policy is given without a submission time for a student.
     """
     grades = Path(grades)
-    header, rows = _read_rows(grades / GRADEBOOK)
+    header, rows = read_rows(grades / GRADEBOOK)
     if not rows:
         raise ValueError(f"{grades} has no {GRADEBOOK} with students: grade the class first")
     ids = [h for h in header if re.fullmatch(r"\d\d\.\d+", h)]

@@ -32,8 +32,8 @@ from pathlib import Path
 from .grader import SubmissionResult, feedback_text
 from .notebook import GRADER_MARKER
 
-__all__ = ["prepare_output_dir", "write_reports", "write_gradebook", "results_json",
-           "folder_name", "TEACHER_FOLDER"]
+__all__ = ["prepare_output_dir", "write_reports", "write_gradebook", "read_rows",
+           "gradebook_lecture", "results_json", "folder_name", "TEACHER_FOLDER"]
 
 TEACHER_FOLDER = "teacher-only"
 GRADEBOOK = "gradebook.csv"
@@ -60,7 +60,7 @@ def _read_marker(out: Path) -> dict:
         return {}  # a marker of an earlier version: plain text
 
 
-def _gradebook_lecture(out: Path) -> str | None:
+def gradebook_lecture(out: Path) -> str | None:
     """The lecture of an existing gradebook, from its marker or its exercise columns."""
     lecture = _read_marker(out).get("lecture")
     if lecture:
@@ -88,7 +88,7 @@ def prepare_output_dir(out: Path, lecture: str) -> None:
             raise ValueError(f"--out folder {out} holds files the grader did not write; "
                              "choose a new or empty folder so that nothing of yours is "
                              "overwritten")
-        earlier = _gradebook_lecture(out)
+        earlier = gradebook_lecture(out)
         if earlier is not None and earlier != lecture:
             raise ValueError(f"--out folder {out} holds the grades of lecture {earlier}, and "
                              f"this batch is lecture {lecture}: give each lecture its own "
@@ -117,7 +117,7 @@ def results_json(res: SubmissionResult) -> dict:
             "stdout_visibility": "hidden", "tests": tests}
 
 
-def _read_rows(path: Path) -> tuple[list[str], dict[str, dict[str, str]]]:
+def read_rows(path: Path) -> tuple[list[str], dict[str, dict[str, str]]]:
     if not path.is_file():
         return [], {}
     with path.open(newline="", encoding="utf-8") as f:
@@ -133,7 +133,7 @@ def write_reports(results: list[SubmissionResult], out: Path) -> dict[str, list[
     earlier runs for students not graded now are kept as they were.
     """
     gradebook = out / GRADEBOOK
-    old_header, old_rows = _read_rows(gradebook)
+    old_header, old_rows = read_rows(gradebook)
     ids = [h for h in old_header if re.fullmatch(r"\d\d\.\d+", h)]
     for res in results:
         for c in res.checks:

@@ -16,7 +16,7 @@ import shutil
 import unicodedata
 from pathlib import Path
 
-from .gradebook import (CHANGES, GRADEBOOK, TEACHER_FOLDER, _gradebook_lecture, _read_rows,
+from .gradebook import (CHANGES, GRADEBOOK, TEACHER_FOLDER, gradebook_lecture, read_rows,
                         folder_name, prepare_output_dir, write_gradebook)
 from .notebook import GRADER_MARKER
 
@@ -51,7 +51,7 @@ def _shard_lecture(folder: Path) -> str:
     if not (folder / GRADER_MARKER).exists() or not (folder / GRADEBOOK).is_file():
         raise ValueError(f"{folder} is not an output folder of `gancourse grade` (no "
                          f"{GRADEBOOK} written by it)")
-    lecture = _gradebook_lecture(folder)
+    lecture = gradebook_lecture(folder)
     if lecture is None:
         raise ValueError(f"{folder}: cannot tell which lecture its gradebook is for")
     return lecture
@@ -81,7 +81,7 @@ def merge_outputs(shards: list[Path], out: Path) -> dict[str, list[str]]:
     incoming: list[tuple[Path, dict[str, str]]] = []
     header: list[str] = []
     for shard in shards:
-        fields, rows = _read_rows(shard / GRADEBOOK)
+        fields, rows = read_rows(shard / GRADEBOOK)
         header += [f for f in fields if f not in header]
         for student, row in rows.items():
             if student in owner:
@@ -91,7 +91,7 @@ def merge_outputs(shards: list[Path], out: Path) -> dict[str, list[str]]:
             incoming.append((shard, row))
     lecture = next(iter(lectures.values()))
     prepare_output_dir(out, lecture)
-    old_header, old_rows = _read_rows(out / GRADEBOOK)
+    old_header, old_rows = read_rows(out / GRADEBOOK)
     ids = [h for h in [*old_header, *header] if re.fullmatch(r"\d\d\.\d+", h)]
     ids = list(dict.fromkeys(ids))
     rows = dict(old_rows)
