@@ -118,9 +118,24 @@ def cmd_grade(args) -> int:
     print(f"Done in {time.perf_counter() - start:.1f} s. Gradebook: {out / 'gradebook.csv'} "
           f"({len(summary['added'])} added, {len(summary['regraded'])} re-graded, "
           f"{len(summary['kept'])} kept from earlier runs; changes in {out / 'changes.log'}).")
+    if results:
+        print(_usage_line(results, args.memory_mb))
     if args.tests:
         print(f"Hidden tests' messages, for you only: {out / TEACHER_FOLDER}/")
     return 0
+
+
+def _usage_line(results, memory_mb: int) -> str:
+    """The slowest submission and the one that took most memory: what sizes --jobs and the
+    limits for the next class."""
+    slowest = max(results, key=lambda r: r.seconds)
+    line = f"Slowest submission: {slowest.student} ({slowest.seconds:.1f} s)"
+    measured = [r for r in results if r.peak_mb is not None]
+    if measured:
+        largest = max(measured, key=lambda r: r.peak_mb)
+        line += (f"; most memory: {largest.student} ({largest.peak_mb:.0f} MB peak resident, "
+                 f"of the {memory_mb} MB limit per submission)")
+    return line + "."
 
 
 def cmd_merge(args) -> int:

@@ -126,11 +126,12 @@ def test_results_json_follows_gradescopes_specification(tmp_path):
     out = tmp_path / "grades"
     prepare_output_dir(out, "01")
     res = result("alice", 2, hidden_message="SECRET")
-    res.seconds = 3.6
+    res.seconds, res.peak_mb = 3.6, 411.7
     write_reports([res], out)
     data = json.loads((out / "alice" / "results.json").read_text())
     jsonschema.validate(data, SCHEMA)
     assert data["execution_time"] == 4 and data["score"] == 2 and "max_score" not in data
+    assert data["extra_data"] == {"peak_memory_mb": 412}
     assert [t["visibility"] for t in data["tests"]] == ["visible"] * 3
     assert data["score"] == sum(t["score"] for t in data["tests"])
     assert [t["number"] for t in data["tests"]] == ["01.1", "01.2", "01.2"]

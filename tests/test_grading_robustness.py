@@ -210,6 +210,11 @@ def test_results_json_is_gradescope_shaped(graded):
         jsonschema.validate(json.loads(path.read_text()), schema)
     data = json.loads((graded["out"] / "wrong_values" / "results.json").read_text())
     assert data["score"] == FULL - 2 and data["execution_time"] >= 0
+    if sys.platform.startswith("linux"):  # each process's peak memory: torch's share, within
+        peaks = [json.loads(p.read_text()).get("extra_data", {}).get("peak_memory_mb")
+                 for p in graded["out"].glob("*/results.json")]  # the class's --memory-mb
+        assert data["extra_data"]["peak_memory_mb"] > 100
+        assert all(100 < p < 3072 for p in peaks if p is not None), peaks
     assert {"name", "score", "max_score", "output"} <= set(data["tests"][0])
     assert sum(t["max_score"] for t in data["tests"]) == FULL
 

@@ -58,6 +58,15 @@ def test_stub_keeps_indentation_and_bad_markers_raise():
         make_exercise("x = 1\n### END SOLUTION\n")
 
 
+def test_a_partly_solved_exercise_keeps_the_chosen_solutions():
+    src = ("def f():\n    ### BEGIN SOLUTION\n    return 1\n    ### END SOLUTION\n\n"
+           "def g():\n    ### BEGIN SOLUTION\n    return 2\n    ### END SOLUTION\n")
+    stub = f"    {STUB}\n"
+    assert make_exercise(src, solved={1}) == f"def f():\n{stub}\ndef g():\n    return 2\n"
+    assert make_exercise(src, solved={0, 1}) == "def f():\n    return 1\n\ndef g():\n    return 2\n"
+    assert make_exercise(src, solved=()) == make_exercise(src)
+
+
 # ------------------------------------------------------------------ self-check in notebooks
 
 def _log_likelihood(x, mu, sigma):
@@ -356,3 +365,22 @@ def test_the_readmes_hidden_test_example_works(tmp_path, monkeypatch):
     hidden[0].run(lambda *args, seed=0: right(*args))  # passes for a correct answer
     with pytest.raises(CheckFailed, match="gaussian_log_likelihood\\(x, 10, 5\\) is wrong"):
         hidden[0].run(lambda *args, seed=0: right(*args) + 1.0)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads Linux's /proc")
+def test_peak_memory_of_a_process_agrees_with_getrusage():
+    """The grader's measure of a submission's memory (VmHWM) against the kernel's other
+    account of the same peak, getrusage's ru_maxrss (KiB on Linux)."""
+    import os
+    import resource
+
+    from gancourse.grading.sandbox import peak_resident_mb
+
+    block = np.ones(50 * 2**20 // 8)  # 50 MB touched: the peak rises at least that far
+    peak = peak_resident_mb(os.getpid())
+    reference = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    assert peak is not None and block.sum() > 0
+    assert peak >= 50 and abs(peak - reference) <= 0.02 * reference + 1, (peak, reference)
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    assert peak_resident_mb(dead.pid) is None

@@ -33,7 +33,8 @@ def result(student: str, points: float, lecture: str = "01") -> SubmissionResult
 
 def files(out: Path) -> dict[str, bytes]:
     """Everything a grading folder holds for the teacher and students, but what carries the
-    time of grading: the log's lines, and results.json's execution_time."""
+    time of grading: the log's lines, and results.json's execution_time and measured
+    memory."""
     found = {}
     for p in sorted(out.rglob("*")):
         if not p.is_file() or p.name == "changes.log":
@@ -42,6 +43,7 @@ def files(out: Path) -> dict[str, bytes]:
         if p.name == "results.json":
             results = json.loads(data)
             assert results.pop("execution_time") >= 0
+            results.pop("extra_data", None)
             data = json.dumps(results, sort_keys=True).encode()
         found[str(p.relative_to(out))] = data
     return found

@@ -19,6 +19,7 @@ verbatim. ``gancourse make-exercises`` writes ``exercises/`` from ``solutions/``
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from pathlib import Path
 
 __all__ = ["make_exercise", "make_all", "MarkerError"]
@@ -32,23 +33,31 @@ class MarkerError(ValueError):
     """Unbalanced or nested solution markers."""
 
 
-def make_exercise(source: str, name: str = "<solution>") -> str:
-    """The exercise version of a solution notebook's text."""
+def make_exercise(source: str, name: str = "<solution>", *,
+                  solved: Collection[int] = ()) -> str:
+    """The exercise version of a solution notebook's text.
+
+    ``solved`` numbers marked regions (0 for the first) whose solution is kept, markers
+    dropped: a partly done exercise, as a student hands it in (the grading benchmark's class).
+    """
     out: list[str] = []
     inside_from = None
+    region, keep = -1, False
     for number, line in enumerate(source.splitlines(keepends=True), start=1):
         begin, end = BEGIN.match(line), END.match(line)
         if begin:
             if inside_from is not None:
                 raise MarkerError(f"{name}:{number}: BEGIN SOLUTION inside the region opened "
                                   f"at line {inside_from}")
-            inside_from = number
-            out.append(f"{begin.group(1)}{STUB}\n")
+            inside_from, region = number, region + 1
+            keep = region in solved
+            if not keep:
+                out.append(f"{begin.group(1)}{STUB}\n")
         elif end:
             if inside_from is None:
                 raise MarkerError(f"{name}:{number}: END SOLUTION without BEGIN SOLUTION")
             inside_from = None
-        elif inside_from is None:
+        elif inside_from is None or keep:
             out.append(line)
     if inside_from is not None:
         raise MarkerError(f"{name}:{inside_from}: BEGIN SOLUTION is never closed")

@@ -105,16 +105,20 @@ def results_json(res: SubmissionResult) -> dict:
     Every test is ``visible``, hidden tests included: a student sees every test's points, so
     the score they see adds up, while a hidden test shows only "hidden test" and never its
     message. The score is the sum of the tests' scores; the maximum is the sum of the tests'
-    ``max_score`` (the specification has no top-level maximum).
+    ``max_score`` (the specification has no top-level maximum). ``extra_data`` holds the
+    peak resident memory of the submission's process, where it was measured.
     """
     tests = [{"name": f"{c.exercise} {'hidden test' if c.hidden else c.name}",
               "number": c.exercise, "score": c.points, "max_score": c.max_points,
               "status": "passed" if c.status == "passed" else "failed",
               "output": "" if c.hidden else c.message, "visibility": "visible"}
              for c in res.checks]
-    return {"score": res.score, "execution_time": round(res.seconds),
-            "output": "\n".join(res.notes), "visibility": "visible",
-            "stdout_visibility": "hidden", "tests": tests}
+    results = {"score": res.score, "execution_time": round(res.seconds),
+               "output": "\n".join(res.notes), "visibility": "visible",
+               "stdout_visibility": "hidden", "tests": tests}
+    if res.peak_mb is not None:  # stored by Gradescope, not shown: for the teacher
+        results["extra_data"] = {"peak_memory_mb": round(res.peak_mb)}
+    return results
 
 
 def read_rows(path: Path) -> tuple[list[str], dict[str, dict[str, str]]]:

@@ -40,6 +40,7 @@ class SubmissionResult:
     notes: list[str] = field(default_factory=list)
     output: str = ""
     seconds: float = 0.0  # wall time of grading it (Gradescope's execution_time)
+    peak_mb: float | None = None  # peak resident memory of its process (None: not measured)
 
     @property
     def score(self) -> float:
@@ -298,6 +299,7 @@ def grade_submission(sub: Submission, registry: Registry, *, lecture: str | None
                 result.checks.append(_run_check(ex, check, call, where))
     finally:
         runner.sandbox.close()
+        result.peak_mb = runner.sandbox.peak_mb
     result.output = "\n".join(runner.output)[-5000:]
     return result
 

@@ -24,7 +24,7 @@ from typing import Any
 
 from . import plain
 
-__all__ = ["Limits", "Sandbox", "Reply", "ForkServer"]
+__all__ = ["Limits", "Sandbox", "Reply", "ForkServer", "peak_resident_mb"]
 
 
 @dataclass
@@ -52,6 +52,20 @@ def _user_ids(user: str) -> tuple[int, int]:
     except KeyError:
         raise KeyError(f"run_as={user!r}: no such user on this machine") from None
     return entry.pw_uid, entry.pw_gid
+
+
+def peak_resident_mb(pid: int) -> float | None:
+    """The peak resident memory (MB) of a running process: Linux's ``VmHWM``, which counts the
+    pages a forked child still shares with its fork server. None where it cannot be read (not
+    Linux, or the process is gone)."""
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii", errors="replace") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return None
 
 
 @dataclass
@@ -167,6 +181,7 @@ class Sandbox:
         self._tmp: tempfile.TemporaryDirectory | None = None
         self._buffer = b""
         self.deadline = time.monotonic() + self.limits.submission_seconds
+        self.peak_mb: float | None = None  # the largest peak resident memory of its processes
 
     # -- life cycle --------------------------------------------------------------------------
     def start(self) -> Reply:
@@ -203,6 +218,9 @@ class Sandbox:
 
     def _stop_child(self) -> None:
         if self.pid is not None:
+            peak = peak_resident_mb(self.pid)
+            if peak is not None:
+                self.peak_mb = max(self.peak_mb or 0.0, peak)
             try:
                 os.killpg(self.pid, signal.SIGKILL)
             except (ProcessLookupError, PermissionError):
