@@ -384,3 +384,37 @@ def test_peak_memory_of_a_process_agrees_with_getrusage():
     dead = subprocess.Popen([sys.executable, "-c", "pass"])
     dead.wait()
     assert peak_resident_mb(dead.pid) is None
+
+
+def _generators_read_by_checks(source: str) -> list[str]:
+    """Functions nested in ``register`` that draw from a generator ``register`` made, with no
+    generator of their own: their data would depend on what the process graded before."""
+    tree = ast.parse(source)
+    found = []
+    for reg in (n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == "register"):
+        made = {t.id for node in reg.body if isinstance(node, ast.Assign)
+                and isinstance(node.value, ast.Call) and "default_rng" in ast.unparse(node.value)
+                for t in node.targets if isinstance(t, ast.Name)}
+        for fn in ast.walk(reg):
+            if not isinstance(fn, ast.FunctionDef) or fn is reg:
+                continue
+            own = {a.arg for a in fn.args.args} | {
+                t.id for node in ast.walk(fn) if isinstance(node, ast.Assign)
+                for t in node.targets if isinstance(t, ast.Name)}
+            read = {n.id for n in ast.walk(fn) if isinstance(n, ast.Name)
+                    and isinstance(n.ctx, ast.Load)}
+            found += [f"{fn.name} (line {fn.lineno}) draws from {g}" for g in (read & made) - own]
+    return found
+
+
+def test_a_checks_data_never_depend_on_what_was_graded_before():
+    """A check that draws its data from a generator shared by the lecture's checks would see
+    other data for each submission, depending on how many the process graded before and on
+    the threads of --jobs: the grading-at-scale benchmark found a student's score that changed
+    that way. Every check that draws makes its own seeded generator."""
+    bad = "def register(reg):\n    rng = np.random.default_rng(1)\n    def _(call):\n" \
+          "        return call(rng.normal())\n"
+    assert _generators_read_by_checks(bad) == ["_ (line 3) draws from rng"]
+    lectures = Path(__file__).resolve().parents[1] / "gancourse" / "grading" / "lectures"
+    for path in sorted(lectures.glob("l*.py")):
+        assert _generators_read_by_checks(path.read_text(encoding="utf-8")) == [], path.name

@@ -110,6 +110,7 @@ def register(reg: Registry) -> None:
 
     @ex.check(points=1, name="random labels")
     def _(call):
+        rng = np.random.default_rng(6112)  # this check's own data
         req = rng.integers(0, 10, 300)
         pred = np.where(rng.random(300) < 0.7, req, rng.integers(0, 10, 300))
         overall, per = call(pred, req, 10)
@@ -132,6 +133,7 @@ def register(reg: Registry) -> None:
 
     @ex.check(points=1, name="random images against scipy's pdist")
     def _(call):
+        rng = np.random.default_rng(6134)  # this check's own data
         x = rng.normal(size=(60, 64))
         y = rng.integers(0, 4, 60)
         got = call(x, y, 4)

@@ -9,6 +9,8 @@ zeroed, and 08.5's protocol re-run step by step.
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from ..checks import Registry, expect_close, expect_raises, expect_true
@@ -75,9 +77,10 @@ def fid_infinity_reference(real, fake, sizes, draws, seed) -> tuple[float, list[
     return float(np.mean(means) - slope * inv.mean()), means
 
 
+@functools.lru_cache(maxsize=1)
 def _digit_features():
     """The judge's features of the training and test digits and of 2000 samples of the saved
-    DCGAN generator (codes from seed 0)."""
+    DCGAN generator (codes from seed 0); computed once per grading run, read-only."""
     import torch
 
     from ...judge import load_judge
@@ -87,8 +90,11 @@ def _digit_features():
     data, judge, G = load_mnist5k(), load_judge("cpu"), load_digit_generator()
     with torch.no_grad():
         made = G(torch.randn(2000, G.latent_dim, generator=torch.Generator().manual_seed(0)))
-    return (judge.features(data.x_train).numpy(), judge.features(data.x_test).numpy(),
-            judge.features(made).numpy())
+    features = (judge.features(data.x_train).numpy(), judge.features(data.x_test).numpy(),
+                judge.features(made).numpy())
+    for f in features:
+        f.setflags(write=False)
+    return features
 
 
 def register(reg: Registry) -> None:
@@ -125,6 +131,7 @@ def register(reg: Registry) -> None:
 
     @ex.check(points=1, name="1-D: (mu_r - mu_g)^2 + (s_r - s_g)^2; one set against itself: 0")
     def _(call):
+        rng = np.random.default_rng(8127)  # this check's own data
         x, y = rng.normal(1.0, 2.0, size=(400, 1)), rng.normal(-0.5, 0.5, size=(300, 1))
         sx, sy = x.std(ddof=1), y.std(ddof=1)
         want = (x.mean() - y.mean()) ** 2 + (sx - sy) ** 2
@@ -149,13 +156,16 @@ def register(reg: Registry) -> None:
             expect_close(tuple(call(real, fake, k)), precision_recall_reference(real, fake, k),
                          what=f"(precision, recall) at k={k}", rtol=1e-12)
 
+    # The reference on seeds 0-299 of these data: precision 0.86-1 (median 0.97; 2 % at or
+    # below 0.9), recall 0.44-0.50; this check's seed gives (0.95, 0.48).
     @ex.check(points=1, name="known answers: a subset of the real modes, and disjoint sets")
     def _(call):
+        rng = np.random.default_rng(8153)  # this check's own data
         two = np.array([[0.0, 0.0], [10.0, 0.0]])
         x = np.concatenate([c + 0.1 * rng.normal(size=(100, 2)) for c in two])
         y = two[0] + 0.1 * rng.normal(size=(100, 2))  # one of the two modes: collapse
         p, r = call(x, y, 3)
-        expect_true(p > 0.9 and 0.3 < r < 0.55, f"a generator that makes one of two real "
+        expect_true(p > 0.8 and 0.3 < r < 0.55, f"a generator that makes one of two real "
                     f"modes should have precision near 1 and recall near 1/2, got ({p}, {r})")
         expect_close(tuple(call(x, x + 100.0, 3)), (0.0, 0.0),
                      what="(precision, recall) of two far-apart sets")
@@ -173,9 +183,12 @@ def register(reg: Registry) -> None:
     def _(call):
         expect_close(call(x, y), kid_reference(x, y), what="the KID", rtol=1e-9)
 
+    # The reference at this check's seed: a mean 0.6 standard errors from 0 (beyond 3 on 2 of
+    # seeds 0-99); leaving the i = j terms in puts it many standard errors above.
     @ex.check(points=1, name="unbiased: over 300 pairs of small samples of one distribution, "
                              "the mean is 0 within 3 standard errors")
     def _(call):
+        rng = np.random.default_rng(8178)  # this check's own data
         pairs = [(rng.normal(size=(8, 3)), rng.normal(size=(6, 3))) for _ in range(300)]
         values = np.array([float(call(p, q)) for p, q in pairs])
         se = values.std(ddof=1) / np.sqrt(len(values))
