@@ -9,6 +9,7 @@ depend on how often an earlier cell ran.
 from __future__ import annotations
 
 import random
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -20,6 +21,9 @@ from ._validation import check_count
 __all__ = ["seed_everything", "seeded", "torch_generator", "numpy_generator", "Seed"]
 
 Seed = int | torch.Generator | None
+# Held for the whole of a seeded() block: two threads (the grader's --jobs computing reference
+# values) never interleave their draws from the global generators. Re-entrant: blocks nest.
+_GLOBAL_STATE = threading.RLock()
 
 
 def seed_everything(seed: int) -> int:
@@ -38,16 +42,18 @@ def seeded(seed: int) -> Iterator[int]:
     The lectures' set-up factories build their networks inside ``with seeded(seed):`` -- the
     same weights for the same seed, without reseeding the notebook's own random stream behind
     its back (a cell after the factory draws what it would have drawn without it).
+    Thread-safe: a block in another thread waits until this one ends.
     """
     seed = check_count(seed, "seed", minimum=0)
-    py_state, np_state = random.getstate(), np.random.get_state()
-    devices = list(range(torch.cuda.device_count())) if torch.cuda.is_available() else []
-    with torch.random.fork_rng(devices=devices):
-        try:
-            yield seed_everything(seed)
-        finally:
-            random.setstate(py_state)
-            np.random.set_state(np_state)
+    with _GLOBAL_STATE:
+        py_state, np_state = random.getstate(), np.random.get_state()
+        devices = list(range(torch.cuda.device_count())) if torch.cuda.is_available() else []
+        with torch.random.fork_rng(devices=devices):
+            try:
+                yield seed_everything(seed)
+            finally:
+                random.setstate(py_state)
+                np.random.set_state(np_state)
 
 
 def torch_generator(seed: Seed) -> torch.Generator | None:
