@@ -197,6 +197,7 @@ def main() -> None:
         if args.lectures:
             lectures = {k: v for k, v in lectures.items() if k in args.lectures}
             args.no_save = True
+        handed_in = sum(len(list(d.iterdir())) for d in lectures.values())
         runs = {how: grade_school(lectures, work, how) for how in ("jobs2", "shards3")}
         differ = compare(runs, work)
     agree = not differ
@@ -206,7 +207,7 @@ def main() -> None:
         peaks = [p for lec in per for p in lec["peaks"]]
         graded = sum(len(lec["totals"]) for lec in per)
         wall = sum(lec["wall"] for lec in per)
-        assert graded == len(peaks) == sum(len(list(d.iterdir())) for d in lectures.values())
+        assert graded == len(peaks) == handed_in, (graded, len(peaks), handed_in)
         assert max(peaks) < MEMORY_LIMIT_MB
         rows.append([label, graded, f"{wall:.0f}", f"{wall / graded:.2f}",
                      f"{statistics.median(peaks):.0f}", f"{max(peaks):.0f}",
